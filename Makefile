@@ -1,0 +1,40 @@
+# confvault developer targets. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help install test test-all lint fmt demo bench bench-db clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(STAMP)  ## create .venv and install confvault with dev tools
+
+test: $(STAMP)  ## the default suite (real SSH lab, real Git, SQLite and PostgreSQL); slow tests excluded
+	$(PY) -m pytest -m "not slow" -q -p no:cacheprovider
+
+test-all: $(STAMP)  ## every test, slow ones included
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)  ## ruff format check, ruff lint, mypy strict
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
+
+fmt: $(STAMP)  ## apply ruff format and autofixes
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+demo: $(STAMP)  ## lab of ~30 devices on 8 platforms: back up, change 3, back up, status, git log
+	PATH="$(abspath $(VENV))/bin:$$PATH" bash scripts/demo.sh
+
+clean:  ## remove the venv, caches and demo output
+	rm -rf $(VENV) demo .mypy_cache .ruff_cache .pytest_cache
