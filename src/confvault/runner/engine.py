@@ -1,0 +1,141 @@
+"""Run collection over many devices with Nornir's threaded runner and stream results back.
+
+Worker threads only talk to devices. Each finished device is handed to the caller's thread through
+a queue, so the single writer (Git, database, progress bar) works while collection goes on.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from nornir.core import Nornir
+from nornir.core.inventory import Host
+from nornir.core.plugins.connections import ConnectionPluginRegister
+from nornir.core.task import AggregatedResult, MultiResult, Result, Task
+from nornir.plugins.runners import ThreadedRunner
+
+from confvault.models import CollectResult, Device, ErrorClass
+from confvault.runner.hosts import build_inventory
+from confvault.runner.tasks import collect_config
+
+_DONE = object()
+_NOT_STARTED = object()  # the run was stopped before this device began: no result at all
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerOptions:
+    workers: int = 50
+    timeout: float = 60.0  # per device, seconds
+    mask_secrets: bool = False
+
+
+class _StreamResults:
+    """Nornir processor: hands each host's finished result to the consumer thread."""
+
+    def __init__(self, sink: queue.SimpleQueue[object]) -> None:
+        self._sink = sink
+
+    def task_started(self, task: Task) -> None: ...
+
+    def task_completed(self, task: Task, result: AggregatedResult) -> None: ...
+
+    def task_instance_started(self, task: Task, host: Host) -> None: ...
+
+    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        if result and result[0].result is _NOT_STARTED:
+            return
+        self._sink.put(_to_collect_result(host, result))
+
+    def subtask_instance_started(self, task: Task, host: Host) -> None: ...
+
+    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None: ...
+
+
+def _to_collect_result(host: Host, result: MultiResult) -> CollectResult:
+    value = result[0].result if result else None
+    if isinstance(value, CollectResult):
+        return value
+    # Only reachable if the task itself crashed before building its result (a confvault bug).
+    device: Device = host.data["device"]
+    now = datetime.now(UTC)
+    exc = result[0].exception if result else None
+    return CollectResult(
+        device=device.name,
+        provider=device.provider,
+        platform=device.platform,
+        started_at=now,
+        ended_at=now,
+        error_class=ErrorClass.INTERNAL,
+        message=f"collection task crashed: {type(exc).__name__ if exc else 'no result'}",
+    )
+
+
+class Collection:
+    """One collection pass. Iterate it for results as devices finish; ``stop()`` skips the rest."""
+
+    def __init__(
+        self, devices: Sequence[Device], options: RunnerOptions, *, attempt: int = 1
+    ) -> None:
+        ConnectionPluginRegister.auto_register()
+        self._devices = tuple(devices)
+        self._options = options
+        self._attempt = attempt
+        self._results: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def stop(self) -> None:
+        """Devices not yet started are skipped; the ones in progress finish normally."""
+        self._stop.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def _run(self) -> None:
+        try:
+            nornir = Nornir(
+                inventory=build_inventory(self._devices, self._options.timeout),
+                runner=ThreadedRunner(num_workers=self._options.workers),
+                processors=[_StreamResults(self._results)],
+            )
+            nornir.run(
+                task=_guarded_collect,
+                name="confvault-collect",
+                stop=self._stop,
+                timeout=self._options.timeout,
+                mask_secrets=self._options.mask_secrets,
+                attempt=self._attempt,
+            )
+        except BaseException as error:  # noqa: BLE001 - re-raised in the consumer thread
+            self._error = error
+        finally:
+            self._results.put(_DONE)
+
+    def __iter__(self) -> Iterator[CollectResult]:
+        if not self._devices:
+            return
+        self._thread = threading.Thread(target=self._run, name="confvault-runner", daemon=True)
+        self._thread.start()
+        while True:
+            item = self._results.get()
+            if item is _DONE:
+                break
+            if isinstance(item, CollectResult):
+                yield item
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _guarded_collect(
+    task: Task, *, stop: threading.Event, timeout: float, mask_secrets: bool, attempt: int
+) -> Result:
+    if stop.is_set():
+        return Result(host=task.host, result=_NOT_STARTED)
+    return collect_config(task, timeout=timeout, mask_secrets=mask_secrets, attempt=attempt)

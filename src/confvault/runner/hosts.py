@@ -1,0 +1,56 @@
+"""Turn validated confvault devices into a Nornir inventory (the only place nornir sees credentials)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from nornir.core.inventory import (
+    ConnectionOptions,
+    Defaults,
+    Groups,
+    Host,
+    Hosts,
+    Inventory,
+)
+
+from confvault.models import Device
+
+CONNECTION_NAME = "netmiko"  # nornir-netmiko's connection plugin name
+
+
+def netmiko_extras(device: Device, timeout: float) -> dict[str, Any]:
+    """Keyword arguments nornir-netmiko hands to netmiko's ConnectHandler for this device."""
+    connect_timeout = max(1.0, min(10.0, timeout))
+    extras: dict[str, Any] = {
+        "fast_cli": True,
+        "conn_timeout": connect_timeout,
+        "banner_timeout": connect_timeout,
+        "auth_timeout": connect_timeout,
+        "blocking_timeout": connect_timeout,
+        "session_timeout": timeout,
+        # A device lab or a jump host never offers keys from ~/.ssh; do not try them (slow, noisy).
+        "allow_agent": False,
+        "use_keys": False,
+    }
+    if device.enable_secret is not None:
+        extras["secret"] = device.enable_secret.reveal()
+    return extras
+
+
+def build_inventory(devices: Sequence[Device], timeout: float) -> Inventory:
+    hosts = Hosts()
+    for device in devices:
+        hosts[device.name] = Host(
+            name=device.name,
+            hostname=device.hostname,
+            port=device.port,
+            username=device.username,
+            password=device.password.reveal(),
+            platform=device.platform,
+            data={"device": device},
+            connection_options={
+                CONNECTION_NAME: ConnectionOptions(extras=netmiko_extras(device, timeout))
+            },
+        )
+    return Inventory(hosts=hosts, groups=Groups(), defaults=Defaults())
