@@ -1,0 +1,9 @@
+"""The Git archive: one file per device, at most one crash-safe commit per run.
+
+This is the only package that imports GitPython.
+"""
+
+from confvault.config_repo.queries import CommitInfo
+from confvault.config_repo.repo import ConfigRepo
+
+__all__ = ["CommitInfo", "ConfigRepo"]

@@ -1,0 +1,315 @@
+"""ConfigRepo: the Git archive, one file per device, at most one commit per run.
+
+A commit never goes through the real index. The tree is built in a temporary index with plumbing,
+the branch moves with one compare-and-swap ``update-ref``, and only then are the changed files
+renamed into the work tree. A small journal in ``.git/confvault/`` lets :meth:`ConfigRepo.prepare`
+finish that last step after a kill -9 at any point.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from confvault.config_repo import queries, recovery
+from confvault.config_repo.gitcmd import (
+    ZERO_OID,
+    GitError,
+    GitRunner,
+    blob_id,
+    check_archive_path,
+    check_revision,
+)
+from confvault.config_repo.journal import Journal, crash_point, remove_journal, write_journal
+from confvault.config_repo.queries import CommitInfo
+from confvault.config_repo.worktree import place_files, refresh_index
+from confvault.errors import RepoError
+from confvault.models import ArchivedChange, CommitOutcome
+
+RUN_TRAILER = "Confvault-Run"
+DEFAULT_BRANCH = "main"
+
+
+class ConfigRepo:
+    """One ordinary (non-bare) Git repository holding ``<provider>/<device>.cfg`` files."""
+
+    def __init__(self, path: Path, *, author_name: str, author_email: str) -> None:
+        """Use :meth:`init` or :meth:`open`; they check the repository first."""
+        self.path = path
+        self._git = GitRunner(path)
+        self._author_env = {
+            "GIT_AUTHOR_NAME": author_name,
+            "GIT_AUTHOR_EMAIL": author_email,
+            "GIT_COMMITTER_NAME": author_name,
+            "GIT_COMMITTER_EMAIL": author_email,
+        }
+        self.git_dir = Path(self._git.text("rev-parse", "--absolute-git-dir"))
+        self.state_dir = self.git_dir / "confvault"
+        self.journal_path = self.state_dir / "journal.json"
+        self.branch_ref = self._current_branch()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def init(cls, path: Path, *, author_name: str, author_email: str) -> ConfigRepo:
+        """Create a new, empty archive repository on branch ``main``."""
+        path = path.absolute()
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise RepoError(f"cannot create archive {path}: it exists and is not an empty folder")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise RepoError(f"cannot create archive {path}: {error.strerror}") from None
+        runner = GitRunner(path)
+        runner.run("init", "-q", "-b", DEFAULT_BRANCH, str(path))
+        settings = {
+            "core.fsync": "committed",  # objects and refs reach the disk before git returns
+            "core.autocrlf": "false",  # files are stored byte for byte as collected
+            "commitGraph.readChangedPaths": "true",
+        }
+        for key, value in settings.items():
+            runner.run("config", key, value)
+        return cls(path, author_name=author_name, author_email=author_email)
+
+    @classmethod
+    def open(cls, path: Path, *, author_name: str, author_email: str) -> ConfigRepo:
+        """Open an existing archive; RepoError when it cannot be used for backups."""
+        path = path.absolute()
+        if not path.is_dir():
+            raise RepoError(f"archive {path} does not exist (create it with 'confvault init')")
+        status, out, _ = GitRunner(path).run_status(
+            "rev-parse", "--is-bare-repository", "--show-toplevel"
+        )
+        lines = out.decode("utf-8", errors="replace").splitlines()
+        if status != 0 or not lines:
+            raise RepoError(f"archive {path} is not a git repository")
+        if lines[0] == "true":
+            raise RepoError(f"archive {path} is a bare repository; confvault needs a work tree")
+        if len(lines) < 2 or Path(lines[1]).resolve() != path.resolve():
+            raise RepoError(f"archive {path} is not a git repository (it is inside {lines[-1]})")
+        repo = cls(path, author_name=author_name, author_email=author_email)
+        for place in (path, repo.git_dir, repo.git_dir / "objects"):
+            if not os.access(place, os.W_OK):
+                raise RepoError(f"archive {path} is not writable ({place})")
+        return repo
+
+    def _current_branch(self) -> str:
+        status, out, _ = self._git.run_status("symbolic-ref", "-q", "HEAD")
+        ref = out.decode().strip()
+        if status != 0 or not ref.startswith("refs/heads/"):
+            raise RepoError(f"archive {self.path} has a detached HEAD; check out a branch")
+        return ref
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def head(self) -> str | None:
+        """The commit the branch points to, or None in an empty repository."""
+        status, out, _ = self._git.run_status(
+            "rev-parse", "--verify", "-q", f"{self.branch_ref}^{{commit}}"
+        )
+        return out.decode().strip() if status == 0 else None
+
+    def blob_ids(self) -> dict[str, str]:
+        """Archive path -> blob id of every file at HEAD (one ``git ls-tree -r`` call)."""
+        head = self.head()
+        if head is None:
+            return {}
+        return queries.tree_blobs(self._git, head)
+
+    def read(self, path: str, rev: str = "HEAD") -> str | None:
+        """A file's text at a revision, or None when the file is not there."""
+        check_archive_path(path)
+        commit = self.resolve(rev)
+        return queries.read_text(self._git, commit, path) if commit else None
+
+    def resolve(self, rev: str) -> str | None:
+        """Commit id of a user-given revision, or None when it does not exist."""
+        check_revision(rev)
+        status, out, _ = self._git.run_status(
+            "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}"
+        )
+        return out.decode().strip() if status == 0 else None
+
+    def history(self, path: str, *, limit: int = 20) -> list[CommitInfo]:
+        """Commits that changed this path, newest first."""
+        check_archive_path(path)
+        if self.head() is None:
+            return []
+        return queries.history(self._git, self.branch_ref, path, limit=limit, trailer=RUN_TRAILER)
+
+    def diff(self, path: str, rev_a: str | None = None, rev_b: str | None = None) -> str:
+        """Unified diff: no revs = the path's last change; one rev = rev..HEAD; two = a..b."""
+        check_archive_path(path)
+        if rev_a is None and rev_b is not None:
+            rev_a, rev_b = rev_b, None
+        if rev_a is None:
+            last = self.history(path, limit=1)
+            if not last:
+                raise RepoError(f"device file {path} has no history in archive {self.path}")
+            return queries.commit_patch(self._git, last[0].commit_id, path)
+        commit_a = self._require(rev_a, path)
+        commit_b = self._require(rev_b or "HEAD", path)
+        return queries.diff_commits(self._git, commit_a, commit_b, path)
+
+    def show(self, path: str, *, rev: str | None = None, at: datetime | None = None) -> str:
+        """A device file's content at a revision or as of a date (last commit at or before it)."""
+        check_archive_path(path)
+        if at is not None:
+            commit = queries.commit_at(self._git, self.branch_ref, at) if self.head() else None
+            where = f"as of {at.isoformat()}"
+            if commit is None:
+                raise RepoError(f"device file {path} does not exist in the archive {where}")
+        else:
+            commit = self._require(rev or "HEAD", path)
+            where = f"at revision {rev or 'HEAD'}"
+        text = queries.read_text(self._git, commit, path)
+        if text is None:
+            raise RepoError(f"device file {path} does not exist in the archive {where}")
+        return text
+
+    def _require(self, rev: str, path: str) -> str:
+        commit = self.resolve(rev)
+        if commit is None:
+            raise RepoError(f"revision {rev!r} does not exist in archive {self.path} (for {path})")
+        return commit
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Make the archive safe to commit to; call at the start of every run."""
+        recovery.prepare(self._git, self.git_dir, self.state_dir, self.branch_ref, self.head())
+
+    def commit_run(
+        self,
+        files: Mapping[str, str],
+        *,
+        run_id: int,
+        summary: str = "",
+        committed_at: datetime | None = None,
+    ) -> CommitOutcome:
+        """Archive one run's collected texts: at most one commit, none when nothing changed.
+
+        Paths not in ``files`` are never touched (a failed device keeps its file, a device that
+        left the inventory is never deleted). ``committed_at`` is for building history.
+        """
+        started = time.perf_counter()
+        encoded = {check_archive_path(p): text.encode("utf-8") for p, text in files.items()}
+        ids = {p: blob_id(data) for p, data in encoded.items()}
+        old_commit = self.head()
+        previous = self.blob_ids()
+        changed = [p for p in encoded if previous.get(p) != ids[p]]
+        changed_set = set(changed)
+        outcome_files = tuple(
+            ArchivedChange(
+                device=PurePosixPath(p).stem,
+                path=p,
+                blob_id=ids[p],
+                changed=p in changed_set,
+                size=len(encoded[p]),
+            )
+            for p in encoded
+        )
+        if not changed:
+            return CommitOutcome(None, outcome_files, time.perf_counter() - started)
+
+        moves = self._write_blobs({p: encoded[p] for p in changed}, ids)
+        crash_point("after-blobs")
+        new_paths = [p for p in changed if p not in previous]
+        message = commit_message(run_id, changed, new_paths, summary)
+        new_commit = self._commit_tree(
+            old_commit, {p: ids[p] for p in changed}, message, committed_at
+        )
+        write_journal(
+            self.journal_path, Journal(old_commit, new_commit, tuple(changed), os.getpid())
+        )
+        crash_point("before-update-ref")
+        self._git.run(
+            "update-ref", "-m", f"confvault run {run_id}", "--",
+            self.branch_ref, new_commit, old_commit or ZERO_OID,
+        )  # fmt: skip
+        crash_point("after-update-ref")
+        place_files(self.path, moves[: len(moves) // 2])
+        crash_point("mid-work-tree")
+        place_files(self.path, moves[len(moves) // 2 :])
+        refresh_index(self._git, changed)
+        crash_point("after-index")
+        remove_journal(self.journal_path)
+        return CommitOutcome(new_commit, outcome_files, time.perf_counter() - started)
+
+    def _write_blobs(
+        self, data: Mapping[str, bytes], ids: Mapping[str, str]
+    ) -> list[tuple[str, Path]]:
+        """Store changed texts as git objects; the temp files become the work-tree files later."""
+        stage = self.state_dir / "stage"
+        shutil.rmtree(stage, ignore_errors=True)
+        stage.mkdir(parents=True)
+        moves = []
+        for number, (path, content) in enumerate(data.items()):
+            temp = stage / f"{number:06d}"
+            temp.write_bytes(content)
+            moves.append((path, temp))
+        listing = "".join(f"{temp}\n" for _, temp in moves).encode()
+        out = self._git.run("hash-object", "-w", "--no-filters", "--stdin-paths", stdin=listing)
+        written = out.decode().split()
+        if written != [ids[path] for path, _ in moves]:
+            raise GitError(f"git stored different blob ids than expected in archive {self.path}")
+        return moves
+
+    def _commit_tree(
+        self,
+        parent: str | None,
+        blobs: Mapping[str, str],
+        message: str,
+        committed_at: datetime | None,
+    ) -> str:
+        """Build the new tree in a temporary index (never the real one) and commit it."""
+        index_file = self.state_dir / "index"
+        for leftover in (index_file, index_file.with_name("index.lock")):
+            leftover.unlink(missing_ok=True)
+        env = {"GIT_INDEX_FILE": str(index_file), **self._author_env}
+        if committed_at is not None:
+            stamp = f"@{int(committed_at.timestamp())} +0000"
+            env |= {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        if parent is None:
+            self._git.run("read-tree", "--empty", env=env)
+        else:
+            self._git.run("read-tree", parent, env=env)
+        entries = b"".join(f"100644 {sha}\t{path}\0".encode() for path, sha in blobs.items())
+        self._git.run("update-index", "-z", "--index-info", stdin=entries, env=env)
+        tree = self._git.text("write-tree", env=env)
+        parent_args = ("-p", parent) if parent else ()
+        commit = self._git.text(
+            "commit-tree", tree, *parent_args, "-F", "-", env=env, stdin=message
+        )
+        index_file.unlink(missing_ok=True)
+        return commit
+
+    def write_commit_graph(self) -> None:
+        """Keep path-limited ``git log`` fast: incremental commit-graph with Bloom filters."""
+        if self.head() is not None:
+            self._git.run(
+                "commit-graph",
+                "write",
+                "--reachable",
+                "--changed-paths",
+                "--split",
+                "--no-progress",
+            )
+
+
+def commit_message(run_id: int, changed: list[str], new: list[str], summary: str) -> str:
+    """First line counts, body lists the paths, trailer carries the run id."""
+    new_set = set(new)
+    modified = [p for p in changed if p not in new_set]
+    lines = [f"confvault run {run_id}: {len(modified)} changed, {len(new)} new", ""]
+    for title, paths in (("changed:", modified), ("new:", new)):
+        if paths:
+            lines += [title, *(f"  {p}" for p in sorted(paths)), ""]
+    if summary.strip():
+        lines += [summary.strip(), ""]
+    lines.append(f"{RUN_TRAILER}: {run_id}")
+    return "\n".join(lines) + "\n"
