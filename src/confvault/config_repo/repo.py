@@ -81,16 +81,16 @@ class ConfigRepo:
         path = path.absolute()
         if not path.is_dir():
             raise RepoError(f"archive {path} does not exist (create it with 'confvault init')")
-        status, out, _ = GitRunner(path).run_status(
-            "rev-parse", "--is-bare-repository", "--show-toplevel"
-        )
-        lines = out.decode("utf-8", errors="replace").splitlines()
-        if status != 0 or not lines:
+        runner = GitRunner(path)
+        status, out, _ = runner.run_status("rev-parse", "--is-bare-repository")
+        if status != 0:
             raise RepoError(f"archive {path} is not a git repository")
-        if lines[0] == "true":
+        if out.strip() == b"true":
             raise RepoError(f"archive {path} is a bare repository; confvault needs a work tree")
-        if len(lines) < 2 or Path(lines[1]).resolve() != path.resolve():
-            raise RepoError(f"archive {path} is not a git repository (it is inside {lines[-1]})")
+        status, out, _ = runner.run_status("rev-parse", "--show-toplevel")
+        top = out.decode("utf-8", errors="replace").strip()
+        if status != 0 or Path(top).resolve() != path.resolve():
+            raise RepoError(f"archive {path} is not a git repository (it is inside {top})")
         repo = cls(path, author_name=author_name, author_email=author_email)
         for place in (path, repo.git_dir, repo.git_dir / "objects"):
             if not os.access(place, os.W_OK):
