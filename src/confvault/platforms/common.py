@@ -1,0 +1,89 @@
+"""Rules shared by several platforms. Platform modules concatenate these tuples, never copy them.
+
+Secret rules follow the lists Oxidized's models use (ios.rb, eos.rb, junos.rb, vrp.rb, comware.rb):
+each keeps the keyword and any trailing options and replaces only the secret with ``<removed>``.
+"""
+
+from __future__ import annotations
+
+from confvault.platforms.spec import REMOVED, LineRule, mask
+
+# A quoted value ("a b c") or one bare word.
+VALUE = r'(?:"[^"]*"|\S+)'
+
+# Everywhere: credentials inside URLs (Junos archive-sites, IOS archive path, RouterOS fetch).
+URL_CREDENTIALS: tuple[LineRule, ...] = (mask(r"(\w://[^/:@\s\"]+):[^@\s\"]+@", rf"\1:{REMOVED}@"),)
+
+# Cisco-style CLIs (IOS, IOS-XE, IOS-XR, NX-OS, EOS).
+CISCO_STYLE_SECRETS: tuple[LineRule, ...] = (
+    *URL_CREDENTIALS,
+    # enable secret 9 $9$... / enable password sha512 $6$... / enable password cisco
+    mask(r"^(enable (?:secret|password)(?: level \d+)?(?: (?:\d+|sha512))?) \S+", rf"\1 {REMOVED}"),
+    # username admin privilege 15 secret 9 $9$... / username admin password 5 $5$...  role x
+    mask(
+        r"^(username \S+ (?:.*? )?(?:secret|password)(?: (?:\d+|sha512))?) \S+",
+        rf"\1 {REMOVED}",
+    ),
+    # ' password 7 HEX' under line vty, ' secret 10 $6$...' under an XR username,
+    # '   password encrypted HEX' under an XR BGP neighbor
+    mask(r"^(\s+(?:secret|password)(?: \d+| encrypted)?) \S+", rf"\1 {REMOVED}"),
+    mask(r"^(snmp-server community) \S+", rf"\1 {REMOVED}"),
+    # snmp-server host 10.0.0.1 [traps|informs] [version 2c] COMMUNITY [udp-port n]
+    mask(
+        r"^(snmp-server host \S+(?: vrf \S+)?(?: (?:traps|informs))?"
+        r"(?: version (?:1|2c|3 (?:auth|noauth|priv)))?) \S+",
+        rf"\1 {REMOVED}",
+    ),
+    mask(r"^(snmp-server user .*?\bauth (?:md5|sha\S*)(?: \d+)?) \S+", rf"\1 {REMOVED}"),
+    mask(
+        r"^(snmp-server user .*?\bpriv(?: (?:des|3des|aes(?:-?\d+)?))?(?: \d+)?) (?!<)\S+",
+        rf"\1 {REMOVED}",
+    ),
+    # tacacs-server key 7 HEX / radius-server host X key 7 HEX / tacacs-server key 7 "KEY"
+    mask(rf"^(\s*(?:tacacs|radius)-server\b.*?\bkey(?: \d+)?) {VALUE}", rf"\1 {REMOVED}"),
+    # ' key 7 HEX' inside 'tacacs server X' / 'radius server X' blocks; 'key 1' in a key chain
+    # (a key id without a value) is left alone.
+    mask(rf"^(\s+key [067]) {VALUE}", rf"\1 {REMOVED}"),
+    mask(r"^(\s*key-string(?: \d+)?) \S+", rf"\1 {REMOVED}"),
+    mask(r"^(\s*neighbor \S+ password(?: \d+)?) \S+", rf"\1 {REMOVED}"),
+    # ip ospf message-digest-key 1 md5 7 HEX / XR ' message-digest-key 1 md5 encrypted HEX'
+    mask(
+        r"^(\s*(?:ip ospf )?(?:message-digest-key \d+ md5|authentication-key)(?: \d+| encrypted)?)"
+        r" \S+",
+        rf"\1 {REMOVED}",
+    ),
+    mask(
+        r"^(\s*standby(?: \d+)? authentication(?: md5 key-string| text)?(?: \d+)?) \S+",
+        rf"\1 {REMOVED}",
+    ),
+    mask(r"^(\s*crypto isakmp key(?: \d+)?) \S+", rf"\1 {REMOVED}"),
+    mask(r"^(\s*pre-shared-key(?: (?:local|remote))?(?: \d+)?) \S+", rf"\1 {REMOVED}"),
+)
+
+# Huawei VRP and HPE/H3C Comware share their cipher-text notations.
+VRP_FAMILY_SECRETS: tuple[LineRule, ...] = (
+    *URL_CREDENTIALS,
+    # VRP reversible cipher blobs: %^%#...%^%# (current), %@%@...%@%@ and %$%$...%$%$ (older)
+    mask(r"%\^%#.*?%\^%#|%@%@.*?%@%@|%\$%\$.*?%\$%\$", REMOVED),
+    # irreversible-cipher $1c$...$ (VRP), cipher $c$3$... and hash $h$6$... (Comware)
+    mask(r"\b((?:irreversible-)?cipher|hash) \$\S+", rf"\1 {REMOVED}"),
+    # password simple PLAIN / snmp-agent community read simple public / key authentication simple x
+    mask(
+        r"\b((?:password|key(?: authentication)?|community (?:read|write)) simple) \S+",
+        rf"\1 {REMOVED}",
+    ),
+    # snmp-agent community read public (no cipher keyword: a plain community name)
+    mask(r"^(snmp-agent community (?:read|write)) (?!cipher\b|simple\b|<)\S+", rf"\1 {REMOVED}"),
+)
+
+# What Cisco-style CLIs answer to a command they refuse (each platform adds its own variant).
+CISCO_STYLE_ERRORS: tuple[str, ...] = (
+    r"^% Incomplete command\.?$",
+    r"^% Ambiguous command:",
+    r"^% Permission denied",
+    r"^% Authorization failed",
+)
+
+# Config lines that are volatile on every Cisco-style device: the NTP clock period drifts.
+# Anchored to the whole line so that no other 'ntp' command is touched.
+NTP_CLOCK_PERIOD = r"^ntp clock-period \d+$"
