@@ -164,8 +164,9 @@ class ConfigRepo:
             if commit is None:
                 raise RepoError(f"device file {path} does not exist in the archive {where}")
         else:
-            commit = self._require(rev or "HEAD", path)
-            where = f"at revision {rev or 'HEAD'}"
+            rev = "HEAD" if rev is None else rev
+            commit = self._require(rev, path)
+            where = f"at revision {rev}"
         text = queries.read_text(self._git, commit, path)
         if text is None:
             raise RepoError(f"device file {path} does not exist in the archive {where}")
