@@ -1,0 +1,39 @@
+"""Status database: the only package that imports SQLAlchemy or Alembic.
+
+Use ``Database(url)``; its ``store`` is the main thread's batched writer and its ``queries`` answer
+the status questions with plain dataclasses from ``confvault.db.records``.
+"""
+
+from confvault.db.database import Database
+from confvault.db.engine import make_engine, redact_url
+from confvault.db.migrate import current, downgrade, head_revision, upgrade
+from confvault.db.queries import Queries
+from confvault.db.records import (
+    BackupEntry,
+    BackupRecord,
+    DeviceDetail,
+    DeviceState,
+    Page,
+    RunRecord,
+    Summary,
+)
+from confvault.db.store import Store
+
+__all__ = [
+    "BackupEntry",
+    "BackupRecord",
+    "Database",
+    "DeviceDetail",
+    "DeviceState",
+    "Page",
+    "Queries",
+    "RunRecord",
+    "Store",
+    "Summary",
+    "current",
+    "downgrade",
+    "head_revision",
+    "make_engine",
+    "redact_url",
+    "upgrade",
+]
