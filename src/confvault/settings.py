@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from confvault.errors import ConfigError
-from confvault.inventory.yaml_loader import YamlMap, display_path, read_yaml_file, shorten
+from confvault.inventory.yaml_loader import YamlMap, read_yaml_file, shorten
 
 CONFIG_ENV = "CONFVAULT_CONFIG"
 DEFAULT_CONFIG_NAME = "confvault.yaml"
@@ -175,24 +175,26 @@ def _check(name: str, value: object, where: str, *, secret: bool = False) -> obj
         raise ConfigError(f"{where}: {name}: {exc}{got}") from None
 
 
-def _locate_config(config_file: Path | None, env: Mapping[str, str], cwd: Path) -> Path | None:
+def _locate_config(
+    config_file: Path | None, env: Mapping[str, str], cwd: Path
+) -> tuple[Path, str] | None:
+    """The settings file and its name as the user gave it (messages quote what they typed)."""
     if config_file is not None:
         located = _absolute(config_file.expanduser(), cwd)
         if not located.is_file():
             raise ConfigError(f"{config_file}: settings file not found")
-        return located
+        return located, str(config_file)
     from_env = env.get(CONFIG_ENV, "").strip()
     if from_env:
         located = _absolute(Path(from_env).expanduser(), cwd)
         if not located.is_file():
             raise ConfigError(f"environment variable {CONFIG_ENV}: {from_env}: file not found")
-        return located
+        return located, from_env
     default = cwd / DEFAULT_CONFIG_NAME
-    return default if default.is_file() else None
+    return (default, DEFAULT_CONFIG_NAME) if default.is_file() else None
 
 
-def _from_file(path: Path) -> dict[str, object]:
-    where = display_path(path)
+def _from_file(path: Path, where: str) -> dict[str, object]:
     document = read_yaml_file(path, where)
     if document is None:
         return {}  # an empty or all-comments file means "all defaults"
@@ -267,11 +269,12 @@ def load_settings(
     else defaults only. Relative paths in the file resolve against the file's folder.
     """
     cwd = (cwd or Path.cwd()).absolute()
-    located = _locate_config(config_file, env, cwd)
+    found = _locate_config(config_file, env, cwd)
+    located = found[0] if found is not None else None
     project_dir = located.parent if located is not None else cwd
     merged: dict[str, Any] = {}
-    if located is not None:
-        merged.update(_from_file(located))
+    if found is not None:
+        merged.update(_from_file(*found))
     merged.update(_from_env(env, cwd))
     merged.update(_from_flags(overrides, cwd))
 
