@@ -78,6 +78,7 @@ def finish_interrupted_commit(
                     ours[path].add(blob)
     restore: dict[str, str | None] = {}
     settled: list[str] = []
+    foreign: list[str] = []
     for path in journal.paths:
         current = _work_tree_blob(runner.work_tree / path)
         target = targets.get(path)
@@ -85,7 +86,8 @@ def finish_interrupted_commit(
             settled.append(path)
         elif current is None or current in ours[path]:
             restore[path] = target
-        # Otherwise a person edited it after the crash: leave it for the refusal below.
+        else:  # a person edited it after the crash: keep the file, report it below
+            foreign.append(path)
     contents = read_blobs(runner, [b for b in restore.values() if b is not None])
     write_files(
         runner.work_tree,
@@ -93,6 +95,11 @@ def finish_interrupted_commit(
         {p: (contents[b] if b is not None else None) for p, b in restore.items()},
     )
     refresh_index(runner, [*settled, *restore])
+    # The index still holds the old blob for a person's file; point it at HEAD so `git status`
+    # shows their edit against the committed version, not a stale staged change.
+    entries = b"".join(f"100644 {targets[p]}\t{p}\0".encode() for p in foreign if p in targets)
+    if entries:
+        runner.run("update-index", "-z", "--index-info", stdin=entries)
 
 
 def refuse_foreign_changes(runner: GitRunner) -> None:
