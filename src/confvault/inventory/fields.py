@@ -60,22 +60,25 @@ class Fields:
     netmiko: dict[str, object] | None = None  # connection_options.netmiko, same keys + "extras"
 
 
-def platform_problem(name: str) -> str | None:
-    """Why ``name`` is not a usable platform, or None. Uses the platform registry once it exists."""
+def canonical_platform(name: str) -> str:
+    """The registry's name for ``name`` (aliases such as ``ios`` resolve to ``cisco_ios``).
+
+    Unknown names raise ``ValueError`` listing the known ones. Falls back to a fixed list of the
+    eight names if the platform registry is not importable.
+    """
     try:
-        from confvault import platforms
-    except ImportError:  # pragma: no cover - package always present
-        platforms = None  # type: ignore[assignment]
-    get_platform = getattr(platforms, "get_platform", None)
-    if get_platform is None:
+        from confvault.platforms import get_platform
+    except ImportError:  # pragma: no cover - only while the registry was being written
         if name in FALLBACK_PLATFORMS:
-            return None
-        return f"unknown platform {name!r} (known: {', '.join(FALLBACK_PLATFORMS)})"
+            return name
+        raise ValueError(
+            f"unknown platform {name!r} (known: {', '.join(FALLBACK_PLATFORMS)})"
+        ) from None
     try:
-        get_platform(name)
+        platform = get_platform(name)
     except UnknownPlatformError as exc:
-        return str(exc)
-    return None
+        raise ValueError(str(exc)) from None
+    return platform.name
 
 
 def _hostname(value: object) -> object:
@@ -93,10 +96,7 @@ def _port(value: object) -> object:
 def _platform(value: object) -> object:
     if not isinstance(value, str):
         raise ValueError(f"expected a platform name, got {shorten(value)}")
-    problem = platform_problem(value)
-    if problem is not None:
-        raise ValueError(problem)
-    return value
+    return canonical_platform(value)
 
 
 def _credential_checker(

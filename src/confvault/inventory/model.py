@@ -15,6 +15,15 @@ def _close_matches(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {', '.join(repr(m) for m in matches)}?)" if matches else ""
 
 
+def _platform_name(name: str) -> str:
+    from confvault.inventory.fields import canonical_platform
+
+    try:
+        return canonical_platform(name)
+    except ValueError as exc:
+        raise InventoryError(str(exc)) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Inventory:
     devices: tuple[Device, ...]
@@ -77,6 +86,8 @@ class Inventory:
                 f"no device has provider {provider!r}{_close_matches(provider, self.providers)}"
             )
         platforms = {d.platform for d in self.devices}
+        if platform is not None:
+            platform = _platform_name(platform)
         if platform is not None and platform not in platforms:
             known = ", ".join(sorted(platforms)) or "none"
             raise InventoryError(f"no device has platform {platform!r} (in the inventory: {known})")
