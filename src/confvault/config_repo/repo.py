@@ -181,8 +181,17 @@ class ConfigRepo:
     # -- writing ---------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Make the archive safe to commit to; call at the start of every run."""
-        recovery.prepare(self._git, self.git_dir, self.state_dir, self.branch_ref, self.head())
+        """Make the archive safe to commit to; call at the start of every run.
+
+        Removes stale locks, finishes a commit a killed run left half done, and refuses
+        (RepoError naming up to 5 paths) when a person left uncommitted changes.
+        """
+        try:
+            recovery.prepare(self._git, self.git_dir, self.state_dir, self.branch_ref, self.head())
+        except OSError as error:
+            raise RepoError(
+                f"cannot repair archive {self.path}: {error.strerror} ({error.filename})"
+            ) from None
 
     def commit_run(
         self,
@@ -217,29 +226,46 @@ class ConfigRepo:
         if not changed:
             return CommitOutcome(None, outcome_files, time.perf_counter() - started)
 
-        moves = self._write_blobs({p: encoded[p] for p in changed}, ids)
-        crash_point("after-blobs")
         new_paths = [p for p in changed if p not in previous]
         message = commit_message(run_id, changed, new_paths, summary)
-        new_commit = self._commit_tree(
-            old_commit, {p: ids[p] for p in changed}, message, committed_at
-        )
-        write_journal(
-            self.journal_path, Journal(old_commit, new_commit, tuple(changed), os.getpid())
-        )
-        crash_point("before-update-ref")
-        self._git.run(
-            "update-ref", "-m", f"confvault run {run_id}", "--",
-            self.branch_ref, new_commit, old_commit or ZERO_OID,
-        )  # fmt: skip
-        crash_point("after-update-ref")
-        place_files(self.path, moves[: len(moves) // 2])
-        crash_point("mid-work-tree")
-        place_files(self.path, moves[len(moves) // 2 :])
-        refresh_index(self._git, changed)
+        try:
+            moves = self._write_blobs({p: encoded[p] for p in changed}, ids)
+            crash_point("after-blobs")
+            new_commit = self._commit_tree(
+                old_commit, {p: ids[p] for p in changed}, message, committed_at
+            )
+            self._move_branch(old_commit, new_commit, changed, run_id)
+            crash_point("after-update-ref")
+            place_files(self.path, moves[: len(moves) // 2])
+            crash_point("mid-work-tree")
+            place_files(self.path, moves[len(moves) // 2 :])
+            refresh_index(self._git, changed)
+        except OSError as error:
+            raise RepoError(
+                f"cannot write archive {self.path}: {error.strerror} ({error.filename})"
+            ) from None
         crash_point("after-index")
         remove_journal(self.journal_path)
         return CommitOutcome(new_commit, outcome_files, time.perf_counter() - started)
+
+    def _move_branch(
+        self, old_commit: str | None, new_commit: str, changed: list[str], run_id: int
+    ) -> None:
+        """The commit point: one compare-and-swap of the branch, journaled beforehand."""
+        journal = Journal(old_commit, new_commit, tuple(changed), os.getpid())
+        write_journal(self.journal_path, journal)
+        crash_point("before-update-ref")
+        try:
+            self._git.run(
+                "update-ref", "-m", f"confvault run {run_id}", "--",
+                self.branch_ref, new_commit, old_commit or ZERO_OID,
+            )  # fmt: skip
+        except GitError:
+            remove_journal(self.journal_path)
+            raise RepoError(
+                f"archive {self.path}: {self.branch_ref} moved while confvault was committing "
+                "(someone else committed?); nothing was committed, run again"
+            ) from None
 
     def _write_blobs(
         self, data: Mapping[str, bytes], ids: Mapping[str, str]
