@@ -62,6 +62,13 @@ ENVIRONMENTS = st.dictionaries(
     st.text(max_size=20),
     max_size=4,
 )  # fmt: skip
+COMPLETE_DEFAULTS = {
+    "hostname": "192.0.2.9",
+    "platform": "cisco_ios",
+    "username": "u",
+    "password": "${file:s.txt}",
+    "data": {"provider": "acme"},
+}  # lets many fuzzed hosts load, so device building is fuzzed too
 NORNIR_YAML = "inventory:\n  options:\n    host_file: hosts.yaml\n"
 
 
@@ -75,7 +82,7 @@ def as_text(document: object, raw: bytes | None) -> bytes:
 @given(
     hosts=ELEMENTS | DOCUMENTS,
     groups=ELEMENTS | DOCUMENTS,
-    defaults=DOCUMENTS,
+    defaults=st.just(COMPLETE_DEFAULTS) | DOCUMENTS,
     raw=st.none() | st.binary(max_size=200),
     env=ENVIRONMENTS,
 )
