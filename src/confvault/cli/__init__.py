@@ -1,0 +1,85 @@
+"""The ``confvault`` command. Thin: each command parses flags, calls ``confvault.service``, prints.
+
+Exit codes (for cron, systemd timers and CI): 0 every device backed up, 1 some devices failed (the
+rest was archived), 2 bad usage, settings or inventory, 3 could not run (database or archive).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from confvault.cli.admin import db_group, init_command
+from confvault.cli.archive import diff_command, history_command, show_command
+from confvault.cli.context import AppContext
+from confvault.cli.reports import devices_command, runs_command, status_command
+from confvault.cli.run import run_command
+from confvault.errors import EXIT_USAGE, ConfvaultError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Settings file (default: $CONFVAULT_CONFIG, else ./confvault.yaml if present).",
+)
+@click.option("--database-url", help="Overrides DATABASE_URL and the settings file.")
+@click.option("--archive", "archive_path", help="Archive repository folder.")
+@click.version_option(package_name="confvault")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    config_file: str | None,
+    database_url: str | None,
+    archive_path: str | None,
+) -> None:
+    """Network configuration backup: Nornir collection, Git archive, SQL status."""
+    ctx.obj = AppContext(
+        config_file=config_file,
+        overrides={"database_url": database_url, "archive_path": archive_path},
+    )
+
+
+for command in (
+    init_command,
+    run_command,
+    status_command,
+    devices_command,
+    runs_command,
+    history_command,
+    diff_command,
+    show_command,
+    db_group,
+):
+    cli.add_command(command)
+
+
+def _mount_lab() -> None:
+    try:
+        from confvault.lab.cli import lab_group
+    except ImportError:  # the lab ships with confvault; only a broken install lacks it
+        return
+    cli.add_command(lab_group)
+
+
+_mount_lab()
+
+
+def main() -> None:
+    """Console entry point: our errors become one line on stderr and an exit code."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except ConfvaultError as error:
+        click.echo(f"confvault: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("confvault: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_USAGE if error.exit_code == 2 else error.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

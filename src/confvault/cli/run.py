@@ -1,0 +1,162 @@
+"""``confvault run``: back up the selected active devices."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from types import FrameType
+
+import click
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from confvault.cli.context import AppContext
+from confvault.cli.output import console, emit_json, table
+from confvault.models import CollectResult
+from confvault.service import RunReport, Selection, run_backup
+
+
+class _ProgressDisplay:
+    """Devices done / failed / ETA on a terminal; silent otherwise (cron, CI, --json)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._progress = (
+            Progress(
+                TextColumn("[bold]backup"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[failed]} failed"),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            if enabled
+            else None
+        )
+        self._task_id: TaskID | None = None
+        self._outcome: dict[str, bool] = {}
+
+    def start(self, total: int) -> None:
+        if self._progress is not None:
+            self._progress.start()
+            self._task_id = self._progress.add_task("backup", total=total, failed=0)
+
+    def update(self, result: CollectResult) -> None:
+        self._outcome[result.device] = result.ok
+        if self._progress is not None and self._task_id is not None:
+            failed = sum(1 for ok in self._outcome.values() if not ok)
+            self._progress.update(self._task_id, completed=len(self._outcome), failed=failed)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM (systemd stop, kill) behaves like Ctrl-C: stop starting devices, keep the rest."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _report_json(report: RunReport) -> dict[str, object]:
+    changed = report.commit.changed
+    return {
+        "run_id": report.run_id,
+        "status": report.status,
+        "exit_code": report.exit_code,
+        "started_at": report.started_at,
+        "ended_at": report.ended_at,
+        "devices": len(report.results),
+        "ok": report.ok_count,
+        "failed": len(report.failed),
+        "changed": len(changed),
+        "commit": report.commit.commit_id,
+        "changed_devices": [c.device for c in changed],
+        "failures": [
+            {
+                "device": r.device,
+                "provider": r.provider,
+                "platform": r.platform,
+                "error_class": r.error_class,
+                "message": r.message,
+                "attempts": r.attempts,
+            }
+            for r in report.failed
+        ],
+        "timings": dict(report.timings),
+    }
+
+
+def _print_report(report: RunReport, seconds: float) -> None:
+    out = console()
+    changed = report.commit.changed
+    commit = (
+        report.commit.commit_id[:12] if report.commit.commit_id else "no commit (nothing changed)"
+    )
+    out.print(
+        f"run {report.run_id}: {report.status.value}: {len(report.results)} devices, "
+        f"{report.ok_count} ok, {len(report.failed)} failed, {len(changed)} changed "
+        f"in {seconds:.1f} s; {commit}"
+    )
+    if changed:
+        names = ", ".join(c.device for c in changed[:20])
+        more = f" (+{len(changed) - 20} more)" if len(changed) > 20 else ""
+        out.print(f"changed: {names}{more}")
+    if report.failed:
+        failures = table("failed devices", ("device", "provider", "platform", "error", "message"))
+        for r in report.failed:
+            failures.add_row(r.device, r.provider, r.platform, str(r.error_class), r.message[:120])
+        out.print(failures)
+
+
+@click.command("run")
+@click.option("--device", "devices", multiple=True, help="Only this device (repeatable).")
+@click.option("--provider", help="Only devices of this provider (tenant).")
+@click.option("--platform", help="Only devices of this platform (netmiko device_type).")
+@click.option("--workers", type=int, help="Parallel devices (BACKUP_MAX_WORKERS, default 50).")
+@click.option("--timeout", type=float, help="Per-device deadline in seconds (BACKUP_TIMEOUT).")
+@click.option("--retries", type=int, help="Extra rounds for transient failures (default 2).")
+@click.option("--mask-secrets/--no-mask-secrets", default=None, help="Mask secrets in the archive.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
+@click.pass_obj
+def run_command(
+    app: AppContext,
+    devices: tuple[str, ...],
+    provider: str | None,
+    platform: str | None,
+    workers: int | None,
+    timeout: float | None,
+    retries: int | None,
+    mask_secrets: bool | None,
+    as_json: bool,
+) -> None:
+    """Back up every active device of the inventory (or the selected ones)."""
+    settings = app.settings(
+        workers=workers, timeout=timeout, retries=retries, mask_secrets=mask_secrets
+    )
+    _interrupt_on_sigterm()
+    display = _ProgressDisplay(enabled=not as_json and sys.stdout.isatty())
+    started = time.perf_counter()
+    try:
+        report = run_backup(
+            settings,
+            Selection(names=devices, provider=provider, platform=platform),
+            on_start=display.start,
+            on_result=display.update,
+        )
+    finally:
+        display.stop()
+    if as_json:
+        emit_json(_report_json(report))
+    else:
+        _print_report(report, time.perf_counter() - started)
+    sys.exit(report.exit_code)
