@@ -22,12 +22,13 @@ _USERINFO_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
 
 def redact_url(url: str | URL) -> str:
     """The URL as a user may see it: ``postgresql://app:***@db/confvault``."""
-    if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = url if isinstance(url, URL) else make_url(url)
     except (ArgumentError, ValueError):
-        return _USERINFO_PASSWORD.sub(r"\1***@", url)
+        return _USERINFO_PASSWORD.sub(r"\1***@", str(url))
+    if parsed.drivername == "postgresql+psycopg2":  # the driver we pin; users write postgresql://
+        parsed = parsed.set(drivername="postgresql")
+    return parsed.render_as_string(hide_password=True)
 
 
 def _first_line(error: BaseException, url: URL | None) -> str:

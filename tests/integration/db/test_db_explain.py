@@ -1,0 +1,105 @@
+"""PostgreSQL plans: history and latest-backup queries use indexes, never a Seq Scan on backups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from confvault.db import Database
+
+pytestmark = [pytest.mark.postgres, pytest.mark.integration]
+
+DEVICES = 200
+RUNS = 150  # 30,000 backup rows: enough that an honest planner prefers the indexes
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def loaded(pg_url: str) -> Iterator[Database]:
+    """Bulk-loaded fleet (INSERT ... SELECT generate_series), then ANALYZE."""
+    db = Database(pg_url)
+    with db.engine.begin() as conn:
+        conn.execute(text("TRUNCATE backups, runs, devices RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text(
+                "INSERT INTO devices (name, provider, platform, hostname, active, created_at,"
+                " updated_at) SELECT 'dev' || i, 'p' || (i % 5), 'cisco_ios', 'h' || i, true,"
+                " :t0, :t0 FROM generate_series(1, :devices) AS i"
+            ),
+            {"t0": T0, "devices": DEVICES},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO runs (started_at, ended_at, status, pid, hostname, workers, selection,"
+                " devices_total, ok, failed, changed) SELECT :t0 + r * interval '1 day',"
+                " :t0 + r * interval '1 day', 'completed', 1, 'h', 50, 'all', 0, 0, 0, 0"
+                " FROM generate_series(1, :runs) AS r"
+            ),
+            {"t0": T0, "runs": RUNS},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO backups (run_id, device_id, backup_date, status, error_message,"
+                " started_at, ended_at, duration_ms, bytes, changed, attempts)"
+                " SELECT r.id, d.id, r.started_at, CASE WHEN (r.id + d.id) % 9 = 0 THEN 'failed'"
+                " ELSE 'ok' END, '', r.started_at, r.started_at, 1500, 20000, false, 1"
+                " FROM runs r CROSS JOIN devices d"
+            )
+        )
+        conn.execute(text("ANALYZE"))
+    yield db
+    db.close()
+
+
+def _plans_of_backups_statements(db: Database, call: Callable[[], object]) -> list[str]:
+    """EXPLAIN every statement that ``call`` really sends and that reads ``backups``."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    plans = []
+    with db.engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        for statement, parameters in sent:
+            if "backups" in statement:
+                cursor.execute(f"EXPLAIN {statement}", parameters)
+                plans.append(statement + "\n" + "\n".join(row[0] for row in cursor.fetchall()))
+    assert plans, "the call sent no statement on backups"
+    return plans
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda q: q.device_history("dev17", page=1, per_page=50), id="history-page-1"),
+        pytest.param(lambda q: q.device_history("dev17", page=3, per_page=50), id="history-page-3"),
+        pytest.param(lambda q: q.device("dev17"), id="device-latest-backup"),
+        pytest.param(lambda q: q.summary(24, provider="p1"), id="summary-provider-run-counts"),
+    ],
+)
+def test_queries_on_backups_use_an_index_not_a_seq_scan(loaded, call):
+    for plan in _plans_of_backups_statements(loaded, lambda: call(loaded.queries)):
+        assert "Seq Scan on backups" not in plan, plan
+        assert "ix_backups_" in plan, plan
+
+
+def test_the_loaded_data_answers_correctly(loaded):
+    assert loaded.queries.device_history("dev17", per_page=50).total == RUNS
+    detail = loaded.queries.device("dev17")
+    assert detail.latest_backup is not None
+    assert detail.latest_backup.backup_date == max(
+        e.backup_date for e in loaded.queries.device_history("dev17", per_page=RUNS).items
+    )
+    summary = loaded.queries.summary(24, provider="p1")
+    assert summary.last_run is not None
+    assert summary.last_run.devices_total == DEVICES // 5
