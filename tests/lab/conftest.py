@@ -99,7 +99,7 @@ def collect(
     for name, multi in results.items():
         assert isinstance(multi, MultiResult)
         if multi.failed:
-            failure = next(r for r in multi if r.failed)
+            failure = [r for r in multi if r.failed][-1]  # the subtask, not its parent
             collected[name] = Collected(ok=False, error=repr(failure.exception))
         else:
             version, config = multi[0].result
