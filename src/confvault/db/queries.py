@@ -47,6 +47,10 @@ def _entry(row: Row[Any]) -> BackupEntry:
     return BackupEntry(**row._asdict())
 
 
+def _unknown_device(name: str) -> ConfigError:
+    return ConfigError(f"unknown device {name!r}: not in the database (has it been run?)")
+
+
 def _check_paging(page: int, per_page: int) -> None:
     if page < 1:
         raise ConfigError(f"page must be 1 or more, not {page}")
@@ -211,7 +215,7 @@ class Queries:
     def _device_id(conn: Connection, name: str) -> int:
         device_id = conn.execute(select(devices_t.c.id).where(devices_t.c.name == name)).scalar()
         if device_id is None:
-            raise ConfigError(f"unknown device {name!r}: not in the database (has it been run?)")
+            raise _unknown_device(name)
         return int(device_id)
 
     @staticmethod
@@ -246,9 +250,7 @@ class Queries:
                 select(devices_t.c.id, *_STATE_COLUMNS).where(devices_t.c.name == name)
             ).first()
             if row is None:
-                raise ConfigError(
-                    f"unknown device {name!r}: not in the database (has it been run?)"
-                )
+                raise _unknown_device(name)
             device_id, *state_values = row
             latest = conn.execute(self._history_query(device_id).limit(1)).first()
             total = conn.execute(self._history_count(device_id)).scalar_one()
