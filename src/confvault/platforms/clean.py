@@ -98,7 +98,8 @@ def _trim_blank_edges(lines: list[str]) -> list[str]:
 def _reject_refused(platform: Platform, command: Command, lines: list[str]) -> None:
     head = [line for line in lines if line.strip()][:_ERROR_SEARCH_LINES]
     for line in head:
-        if any(regex.search(line) for regex in platform.error_regexes):
+        # Stripped: Comware indents its '% Unrecognized command' line by one blank.
+        if any(regex.search(line.strip()) for regex in platform.error_regexes):
             raise OutputRejected(
                 ErrorClass.REJECTED,
                 f"device refused {command.command!r}: {line.strip()}",

@@ -73,7 +73,7 @@ VRP_FAMILY_SECRETS: tuple[LineRule, ...] = (
         rf"\1 {REMOVED}",
     ),
     # snmp-agent community read public (no cipher keyword: a plain community name)
-    mask(r"^(snmp-agent community (?:read|write)) (?!cipher\b|simple\b|<)\S+", rf"\1 {REMOVED}"),
+    mask(r"^(\s*snmp-agent community (?:read|write)) (?!cipher\b|simple\b|<)\S+", rf"\1 {REMOVED}"),
 )
 
 # What Cisco-style CLIs answer to a command they refuse (each platform adds its own variant).

@@ -34,6 +34,7 @@ JUNIPER_JUNOS = Platform(
         mask(r'^(\s*community) (?:"[^"]*"|\S+) \{$', rf"\1 {REMOVED} {{"),
     ),
     end_marker=r"^\}$",
+    end_marker_label="'}'",
     balanced_braces=True,
     min_config_lines=3,
 )

@@ -1,0 +1,72 @@
+"""Every case dir under tests/data/platforms: raw device output in, archived file (or refusal) out."""
+
+from __future__ import annotations
+
+import pytest
+
+from confvault.models import ErrorClass
+from confvault.platforms import OutputRejected, clean, get_platform, platform_names
+from platform_cases import DATA, Case, all_cases
+
+CASES = all_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(case: Case, update_golden: bool) -> None:
+    platform = get_platform(case.platform)
+    assert case.commands == tuple(c.command for c in platform.commands), (
+        f"{case.id}: outputs.yaml must list the platform's commands in order"
+    )
+    if case.rejected is not None:
+        with pytest.raises(OutputRejected) as caught:
+            clean(platform, case.outputs, mask_secrets=case.mask_secrets)
+        assert caught.value.error_class is ErrorClass(case.rejected["error_class"])
+        assert case.rejected["message_contains"] in str(caught.value)
+        assert not case.expected_path.exists(), f"{case.id}: a rejected case has no expected.cfg"
+        return
+
+    archived = clean(platform, case.outputs, mask_secrets=case.mask_secrets)
+    if update_golden or not case.expected_path.exists():
+        case.expected_path.write_text(archived, encoding="utf-8", newline="")
+        if not update_golden:
+            pytest.fail(f"{case.id}: expected.cfg was missing and has been written; review it")
+    assert archived == case.expected_path.read_text(encoding="utf-8")
+    for secret in case.must_not_appear:
+        assert secret not in archived, f"{case.id}: secret {secret!r} leaked"
+    for text in case.must_appear:
+        assert text in archived, f"{case.id}: {text!r} missing (masking ate too much?)"
+
+
+@pytest.mark.parametrize("name", platform_names())
+def test_every_platform_has_the_standard_cases(name: str) -> None:
+    present = {p.name for p in (DATA / name).glob("*") if p.is_dir()}
+    missing = {"typical", "masked", "volatile", "truncated", "rejected-command"} - present
+    assert not missing, f"{name}: no case dir for {sorted(missing)}"
+
+
+def test_no_case_dir_for_an_unknown_platform() -> None:
+    assert {p.name for p in DATA.iterdir() if p.is_dir()} <= set(platform_names())
+
+
+@pytest.mark.parametrize("name", platform_names())
+def test_second_session_with_only_volatile_changes_archives_identical_bytes(name: str) -> None:
+    # This is what keeps a re-run from making a commit: uptime, clocks, CRLF and trailing blanks.
+    platform = get_platform(name)
+    by_name = {c.name: c for c in CASES if c.platform == name}
+    typical, volatile = by_name["typical"], by_name["volatile"]
+    assert typical.outputs != volatile.outputs
+    first = clean(platform, typical.outputs, mask_secrets=False)
+    second = clean(platform, volatile.outputs, mask_secrets=False)
+    assert first == second
+
+
+@pytest.mark.parametrize("name", platform_names())
+def test_masking_off_keeps_the_secrets_masking_on_removes(name: str) -> None:
+    platform = get_platform(name)
+    masked = next(c for c in CASES if c.platform == name and c.name == "masked")
+    plain = clean(platform, masked.outputs, mask_secrets=False)
+    for secret in masked.must_not_appear:
+        assert secret in plain, f"{name}: {secret!r} vanished although masking is off"
+    assert "<removed>" not in plain
+    hidden = clean(platform, masked.outputs, mask_secrets=True)
+    assert hidden.count("\n") == plain.count("\n"), "masking must never add or drop lines"
