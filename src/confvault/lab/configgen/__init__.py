@@ -67,7 +67,7 @@ def _generator(platform: str) -> PlatformGenerator:
 
 
 def generate_body(platform: str, device: str, size: int = 20_000) -> str:
-    """The device's configuration body, about ``size`` bytes (2 KB .. 2 MB), with planted secrets."""
+    """The device's configuration body, about ``size`` bytes (2 KB .. 2 MB), secrets planted."""
     generator = _generator(platform)
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise LabError(f"{device}: config size {size} is outside {MIN_SIZE}..{MAX_SIZE} bytes")

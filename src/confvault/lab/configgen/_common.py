@@ -45,7 +45,12 @@ def crypt_hash(rng: random.Random, scheme: str, salt_len: int, hash_len: int) ->
 
 def cisco_type7(rng: random.Random, plain_len: int = 10) -> str:
     """Cisco type 7 obfuscation: two decimal digits (seed 00-15) then hex pairs."""
-    return f"{rng.randrange(16):02d}" + "".join(f"{rng.randrange(256):02X}" for _ in range(plain_len))
+    return f"{rng.randrange(16):02d}" + "".join(
+        f"{rng.randrange(256):02X}" for _ in range(plain_len)
+    )
+
+
+SERIAL_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
 
 def community(rng: random.Random) -> str:
@@ -82,11 +87,37 @@ def plain_secret(rng: random.Random, length: int = 14) -> str:
 SITES = ("ams", "fra", "lon", "par", "mad", "mil", "waw", "sto", "nyc", "chi", "dal", "sjc", "sin")
 PEERS = ("core-sw1", "core-sw2", "dist-sw3", "edge-rt1", "edge-rt2", "fw-cl1", "lb-a", "wan-rt4")
 ROLES = ("uplink", "downlink", "server", "AP", "printer", "camera", "phone", "hypervisor", "NAS")
-CUSTOMERS = ("ACME", "GLOBEX", "INITECH", "UMBRELLA", "HOOLI", "STARK", "WAYNE", "TYRELL", "SOYLENT")
+CUSTOMERS = (
+    "ACME",
+    "GLOBEX",
+    "INITECH",
+    "UMBRELLA",
+    "HOOLI",
+    "STARK",
+    "WAYNE",
+    "TYRELL",
+    "SOYLENT",
+)
 VLAN_NAMES = (
-    "USERS", "VOICE", "MGMT", "SERVERS", "PRINTERS", "GUEST", "CCTV", "IOT", "WIFI-CORP", "DMZ",
-    "BACKUP", "STORAGE", "VMOTION", "LAB", "BUILDING-AUTO", "POS", "HR", "FINANCE",
-)  # fmt: skip
+    "USERS",
+    "VOICE",
+    "MGMT",
+    "SERVERS",
+    "PRINTERS",
+    "GUEST",
+    "CCTV",
+    "IOT",
+    "WIFI-CORP",
+    "DMZ",
+    "BACKUP",
+    "STORAGE",
+    "VMOTION",
+    "LAB",
+    "BUILDING-AUTO",
+    "POS",
+    "HR",
+    "FINANCE",
+)
 TCP_PORTS = (22, 25, 53, 80, 110, 143, 389, 443, 445, 636, 1433, 1521, 3306, 3389, 5432, 8080, 8443)
 UDP_PORTS = (53, 67, 69, 123, 161, 162, 500, 514, 1812, 1813, 4500, 5060)
 
@@ -94,7 +125,8 @@ UDP_PORTS = (53, 67, 69, 123, 161, 162, 500, 514, 1812, 1813, 4500, 5060)
 def description(rng: random.Random) -> str:
     kind = rng.randrange(4)
     if kind == 0:
-        return f"{rng.choice(PEERS)}-{rng.choice(SITES)} Te{rng.randrange(1, 3)}/1/{rng.randrange(1, 9)}"
+        port = f"Te{rng.randrange(1, 3)}/1/{rng.randrange(1, 9)}"
+        return f"{rng.choice(PEERS)}-{rng.choice(SITES)} {port}"
     if kind == 1:
         return f"{rng.choice(ROLES)}-{rng.choice(SITES)}-{rng.randrange(1, 400):03d}"
     if kind == 2:
@@ -112,9 +144,27 @@ def lan(base: int, index: int) -> tuple[int, int]:
     return (base + index // 256) % 256, index % 256
 
 
+def network(rng: random.Random, length: int) -> str:
+    """A remote RFC 1918 network address aligned on its prefix length (routes, ACLs, lists)."""
+    block = rng.randrange(3)
+    if block == 0:
+        value = (10 << 24) | rng.randrange(1 << 24)
+    elif block == 1:
+        value = (172 << 24) | (16 << 16) | rng.randrange(1 << 20)
+    else:
+        value = (192 << 24) | (168 << 16) | rng.randrange(1 << 16)
+    value &= (0xFFFFFFFF << (32 - max(length, 16))) & 0xFFFFFFFF
+    return ".".join(str((value >> shift) & 255) for shift in (24, 16, 8, 0))
+
+
 def subnet_ip(rng: random.Random) -> str:
-    """A remote subnet in public-looking documentation-free space, for ACLs and routes."""
-    return f"{rng.choice((10, 172, 192))}.{rng.randrange(256)}.{rng.randrange(256)}.0"
+    """A remote /24 network address."""
+    return network(rng, 24)
+
+
+def cidr(rng: random.Random, lengths: Sequence[int]) -> str:
+    length = rng.choice(lengths)
+    return f"{network(rng, length)}/{length}"
 
 
 def route_prefix(n: int) -> str:

@@ -61,59 +61,113 @@ def generate_body(device: str, size: int) -> str:
         if "/" in names[i]:
             lines += ["   mtu 9214", "   channel-group 1 mode active"]
         else:
-            lines += [f"   switchport access vlan {100 + rng.randrange(20)}", "   spanning-tree portfast"]
+            lines += [
+                f"   switchport access vlan {100 + rng.randrange(20)}",
+                "   spanning-tree portfast",
+            ]
         return [("ports", "\n".join([*lines, "!"]))]
 
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 3000:
             return None
         vid, (b, o) = 100 + i, c.lan(base, i)
-        svi = f"interface Vlan{vid}\n   description {rng.choice(c.VLAN_NAMES)}\n   ip address 10.{b}.{o}.1/24\n!"
-        return [("vlans", f"vlan {vid}\n   name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n!"), ("svis", svi)]
+        svi = f"interface Vlan{vid}\n   description {rng.choice(c.VLAN_NAMES)}\n"
+        svi += f"   ip address 10.{b}.{o}.1/24\n!"
+        return [
+            ("vlans", f"vlan {vid}\n   name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n!"),
+            ("svis", svi),
+        ]
 
     def acl(i: int) -> list[tuple[str, str]]:
         head = f"ip access-list ACL-{c.CUSTOMERS[(i // 50) % len(c.CUSTOMERS)]}-{i // 50:02d}\n"
         proto, ports = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
         dst = f"host 10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        line = f"   {10 * (i % 50 + 1)} permit {proto} {c.subnet_ip(rng)}/24 {dst} eq {rng.choice(ports)}"
+        src = f"{c.subnet_ip(rng)}/24"
+        line = f"   {10 * (i % 50 + 1)} permit {proto} {src} {dst} eq {rng.choice(ports)}"
         return [("acls", (head if i % 50 == 0 else "") + line)]
 
     def route(i: int) -> list[tuple[str, str]]:
         hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        return [("routes", f"ip route {c.subnet_ip(rng)}/{rng.choice((16, 20, 24))} {hop}")]
+        return [("routes", f"ip route {c.cidr(rng, (16, 20, 24))} {hop}")]
 
     def prefix(i: int) -> list[tuple[str, str]]:
         name = f"PL-{c.CUSTOMERS[(i // 20) % len(c.CUSTOMERS)]}-{i // 180}"
-        line = f"ip prefix-list {name} seq {10 * (i % 20 + 1)} permit {c.subnet_ip(rng)}/{rng.randrange(16, 25)}"
+        line = f"ip prefix-list {name} seq {10 * (i % 20 + 1)} permit {c.cidr(rng, range(16, 25))}"
         return [("prefixes", line + " le 24")]
 
     def assemble(s: dict[str, list[str]]) -> str:
         body = [
-            "!", f"! boot system flash:/EOS-{VERSION}.swi", "!", "no aaa root", "!",
-            f"username admin privilege 15 role network-admin secret sha512 {ident.admin_hash}", "!",
-            "service routing protocols model multi-agent", "!", f"hostname {device}",
-            f"ip name-server vrf MGMT {mgmt}.53", "dns domain dc.example.net", "!",
-            f"snmp-server community {ident.community} ro", "!", "spanning-tree mode mstp", "!",
-            f"tacacs-server host {mgmt}.31 vrf MGMT", f"tacacs-server key 7 {ident.tacacs_key}", "!",
-            "aaa authentication login default group tacacs+ local", "!",
-            f"enable password sha512 {ident.enable_hash}", "!", *s.get("vlans", []),
-            "vrf instance MGMT", "!", *s.get("ports", []), "interface Loopback0",
-            f"   ip address {loopback}/32", "!", "interface Management1", "   vrf MGMT",
-            f"   ip address {mgmt}.{mgmt_host}/24", "!", *s.get("svis", []), *s.get("acls", []),
-            "!", "ip routing", "no ip routing vrf MGMT", "!", *s.get("prefixes", []), "!",
-            *s.get("routes", []), f"ip route vrf MGMT 0.0.0.0/0 {mgmt}.1", "!",
-            f"ntp server vrf MGMT {mgmt}.123 prefer", "!", f"router bgp {asn}",
-            f"   router-id {loopback}", f"   neighbor {peer} remote-as 65000",
-            f"   neighbor {peer} description core-rr1", "   redistribute connected", "!",
-            "management api http-commands", "   no shutdown", "   !", "   vrf MGMT",
-            "      no shutdown", "!",
-        ]  # fmt: skip
+            "!",
+            f"! boot system flash:/EOS-{VERSION}.swi",
+            "!",
+            "no aaa root",
+            "!",
+            f"username admin privilege 15 role network-admin secret sha512 {ident.admin_hash}",
+            "!",
+            "service routing protocols model multi-agent",
+            "!",
+            f"hostname {device}",
+            f"ip name-server vrf MGMT {mgmt}.53",
+            "dns domain dc.example.net",
+            "!",
+            f"snmp-server community {ident.community} ro",
+            "!",
+            "spanning-tree mode mstp",
+            "!",
+            f"tacacs-server host {mgmt}.31 vrf MGMT",
+            f"tacacs-server key 7 {ident.tacacs_key}",
+            "!",
+            "aaa authentication login default group tacacs+ local",
+            "!",
+            f"enable password sha512 {ident.enable_hash}",
+            "!",
+            *s.get("vlans", []),
+            "vrf instance MGMT",
+            "!",
+            *s.get("ports", []),
+            "interface Loopback0",
+            f"   ip address {loopback}/32",
+            "!",
+            "interface Management1",
+            "   vrf MGMT",
+            f"   ip address {mgmt}.{mgmt_host}/24",
+            "!",
+            *s.get("svis", []),
+            *s.get("acls", []),
+            "!",
+            "ip routing",
+            "no ip routing vrf MGMT",
+            "!",
+            *s.get("prefixes", []),
+            "!",
+            *s.get("routes", []),
+            f"ip route vrf MGMT 0.0.0.0/0 {mgmt}.1",
+            "!",
+            f"ntp server vrf MGMT {mgmt}.123 prefer",
+            "!",
+            f"router bgp {asn}",
+            f"   router-id {loopback}",
+            f"   neighbor {peer} remote-as 65000",
+            f"   neighbor {peer} description core-rr1",
+            "   redistribute connected",
+            "!",
+            "management api http-commands",
+            "   no shutdown",
+            "   !",
+            "   vrf MGMT",
+            "      no shutdown",
+            "!",
+        ]
         return "\n".join(body)
 
     fixed = len(assemble({})) + 1
     kinds: list[tuple[float, c.ItemMaker]] = [
-        (0.35, port), (0.25, vlan), (0.2, acl), (0.1, route), (0.1, prefix),
-    ]  # fmt: skip
+        (0.35, port),
+        (0.25, vlan),
+        (0.2, acl),
+        (0.1, route),
+        (0.1, prefix),
+    ]
     return assemble(c.fill_sections(size - fixed, kinds))
 
 

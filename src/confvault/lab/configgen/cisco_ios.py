@@ -10,9 +10,10 @@ from confvault.lab.configgen._spec import PlatformGenerator
 
 NAME = "cisco_ios"
 VERSION = "15.2(4)E10"
+IMAGE = "C3750E-UNIVERSALK9-M"
 # The clock period drifts on every read on a real box; the body keeps this token and the renderer
 # fills it, so a hand-edited body file keeps the line.
-CLOCK_PERIOD_TOKEN = "@@NTP_CLOCK_PERIOD@@"
+CLOCK_PERIOD_TOKEN = "@@NTP_CLOCK_PERIOD@@"  # noqa: S105 - a placeholder, not a credential
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ def _identity(device: str) -> _Identity:
     rng = c.identity_rng(NAME, device, "identity")
     return _Identity(
         members=rng.randrange(1, 5),
-        serial=f"FDO{rng.randrange(1500, 2600)}{c.pick(rng, 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789', 4)}",
+        serial=f"FDO{rng.randrange(1500, 2600)}{c.pick(rng, c.SERIAL_CHARS, 4)}",
         mac=c.mac(rng, "00:1e:bd:").replace(":", ""),
         enable_hash=c.crypt_hash(rng, "9", 14, 43),
         admin_hash=c.crypt_hash(rng, "9", 14, 43),
@@ -83,10 +84,17 @@ def generate_body(device: str, size: int) -> str:
             body = [
                 f" switchport access vlan {vlan}",
                 " switchport mode access",
-                f" switchport voice vlan {vlan + 1}" if rng.random() < 0.4 else " storm-control broadcast level 5.00",
+                f" switchport voice vlan {vlan + 1}"
+                if rng.random() < 0.4
+                else " storm-control broadcast level 5.00",
                 " spanning-tree portfast",
             ]
-        return [("ports", "\n".join([f"interface {name}", f" description {c.description(rng)}", *body, "!"]))]
+        return [
+            (
+                "ports",
+                "\n".join([f"interface {name}", f" description {c.description(rng)}", *body, "!"]),
+            )
+        ]
 
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 1000:
@@ -101,7 +109,10 @@ def generate_body(device: str, size: int) -> str:
             " no ip redirects",
             "!",
         ]
-        return [("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n!"), ("svis", "\n".join(svi))]
+        return [
+            ("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n!"),
+            ("svis", "\n".join(svi)),
+        ]
 
     def acl(i: int) -> list[tuple[str, str]]:
         text = ""
@@ -109,46 +120,85 @@ def generate_body(device: str, size: int) -> str:
             text = f"ip access-list extended ACL-{rng.choice(c.CUSTOMERS)}-{i // 40:02d}-IN\n"
         proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
         src = f"{c.subnet_ip(rng)} 0.0.0.255" if rng.random() < 0.6 else "any"
-        text += f" permit {proto} {src} host 10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)} eq {rng.choice(ports_)}"
+        dst = f"host 10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+        text += f" permit {proto} {src} {dst} eq {rng.choice(ports_)}"
         return [("acls", text)]
 
     def route(i: int) -> list[tuple[str, str]]:
-        net, length = c.subnet_ip(rng), rng.choice((16, 20, 22, 24, 24, 24))
+        length = rng.choice((16, 20, 22, 24, 24, 24))
+        net = c.network(rng, length)
         hop = f"{mgmt}.{rng.randrange(2, 6)}"
-        return [("routes", f"ip route {net} {c.dotted_mask(length)} {hop} name {rng.choice(c.CUSTOMERS)}-{i}")]
+        return [
+            (
+                "routes",
+                f"ip route {net} {c.dotted_mask(length)} {hop} name {rng.choice(c.CUSTOMERS)}-{i}",
+            )
+        ]
 
     def prefix(i: int) -> list[tuple[str, str]]:
         name = f"PL-{c.CUSTOMERS[(i // 20) % len(c.CUSTOMERS)]}-{i // 180}"
-        line = f"ip prefix-list {name} seq {5 * (i % 20 + 1)} permit {c.subnet_ip(rng)}/{rng.randrange(16, 25)} le 24"
+        entry = f"seq {5 * (i % 20 + 1)} permit {c.cidr(rng, range(16, 25))} le 24"
+        line = f"ip prefix-list {name} {entry}"
         return [("prefixes", line)]
 
     def assemble(s: dict[str, list[str]]) -> str:
         head = [
-            "!", "version 15.2", "no service pad",
+            "!",
+            "version 15.2",
+            "no service pad",
             "service timestamps debug datetime msec localtime show-timezone",
             "service timestamps log datetime msec localtime show-timezone",
-            "service password-encryption", "!", f"hostname {device}", "!",
-            "boot-start-marker", "boot-end-marker", "!", "logging buffered 64000 informational",
-            f"enable secret 9 {ident.enable_hash}", "!",
+            "service password-encryption",
+            "!",
+            f"hostname {device}",
+            "!",
+            "boot-start-marker",
+            "boot-end-marker",
+            "!",
+            "logging buffered 64000 informational",
+            f"enable secret 9 {ident.enable_hash}",
+            "!",
             f"username admin privilege 15 secret 9 {ident.admin_hash}",
-            "aaa new-model", "!", "aaa authentication login default group tacacs+ local",
+            "aaa new-model",
+            "!",
+            "aaa authentication login default group tacacs+ local",
             "aaa authorization exec default group tacacs+ local",
-        ]  # fmt: skip
+        ]
         if not compact:
             head += [
-                "aaa accounting commands 15 default start-stop group tacacs+", "!",
-                "aaa session-id common", "clock timezone UTC 0 0",
+                "aaa accounting commands 15 default start-stop group tacacs+",
+                "!",
+                "aaa session-id common",
+                "clock timezone UTC 0 0",
                 *(f"switch {m} provision ws-c3750x-48p" for m in range(1, ident.members + 1)),
-                "system mtu routing 1500", "ip routing", "!", f"ip domain-name {domain}",
-                f"ip name-server {mgmt}.53", "ip dhcp snooping", "vtp mode transparent", "!",
-                "spanning-tree mode rapid-pvst", "spanning-tree extend system-id", "!",
-            ]  # fmt: skip
+                "system mtu routing 1500",
+                "ip routing",
+                "!",
+                f"ip domain-name {domain}",
+                f"ip name-server {mgmt}.53",
+                "ip dhcp snooping",
+                "vtp mode transparent",
+                "!",
+                "spanning-tree mode rapid-pvst",
+                "spanning-tree extend system-id",
+                "!",
+            ]
         body = [
-            *head, *s.get("vlans", []), "interface Loopback0",
-            f" ip address {loopback} 255.255.255.255", "!", "interface FastEthernet0",
-            " no ip address", " shutdown", "!", *s.get("ports", []), *s.get("svis", []),
-            f"router bgp {asn}", f" bgp router-id {loopback}", " bgp log-neighbor-changes",
-        ]  # fmt: skip
+            *head,
+            *s.get("vlans", []),
+            "interface Loopback0",
+            f" ip address {loopback} 255.255.255.255",
+            "!",
+            "interface FastEthernet0",
+            " no ip address",
+            " shutdown",
+            "!",
+            *s.get("ports", []),
+            *s.get("svis", []),
+            f"router bgp {asn}",
+            f" bgp router-id {loopback}",
+            " bgp log-neighbor-changes",
+        ]
         for n, peer in enumerate(peers[: 1 if compact else 2]):
             body += [
                 f" neighbor {peer} remote-as {65000 + n}",
@@ -156,32 +206,62 @@ def generate_body(device: str, size: int) -> str:
                 f" neighbor {peer} password 7 {ident.bgp_password}",
             ]
         body += [
-            "!", "ip forward-protocol nd", "no ip http server", "no ip http secure-server", "!",
-            f"ip route 0.0.0.0 0.0.0.0 {mgmt}.1", *s.get("routes", []), "ip ssh version 2", "!",
-            "ip access-list standard VTY-ACCESS", f" permit {mgmt}.0 0.0.0.255", *s.get("acls", []),
-            "!", *s.get("prefixes", []), f"logging host {mgmt}.20",
+            "!",
+            "ip forward-protocol nd",
+            "no ip http server",
+            "no ip http secure-server",
+            "!",
+            f"ip route 0.0.0.0 0.0.0.0 {mgmt}.1",
+            *s.get("routes", []),
+            "ip ssh version 2",
+            "!",
+            "ip access-list standard VTY-ACCESS",
+            f" permit {mgmt}.0 0.0.0.255",
+            *s.get("acls", []),
+            "!",
+            *s.get("prefixes", []),
+            f"logging host {mgmt}.20",
             f"snmp-server community {ident.community} RO VTY-ACCESS",
             f"snmp-server location {domain.split('.')[0].upper()} DC1 row {row}",
-            f"tacacs-server host {mgmt}.31", f"tacacs-server key 7 {ident.tacacs_key}", "!",
-        ]  # fmt: skip
+            f"tacacs-server host {mgmt}.31",
+            f"tacacs-server key 7 {ident.tacacs_key}",
+            "!",
+        ]
         if not compact:
             body += [
-                "snmp-server contact noc@example.net", "snmp-server enable traps snmp linkdown linkup",
-                "banner motd ^C", "Authorized access only. Activity is logged.", "^C", "!",
-                "line con 0", " exec-timeout 15 0", " logging synchronous",
-            ]  # fmt: skip
+                "snmp-server contact noc@example.net",
+                "snmp-server enable traps snmp linkdown linkup",
+                "banner motd ^C",
+                "Authorized access only. Activity is logged.",
+                "^C",
+                "!",
+                "line con 0",
+                " exec-timeout 15 0",
+                " logging synchronous",
+            ]
         body += [
-            "line vty 0 4", " access-class VTY-ACCESS in", " exec-timeout 15 0",
-            f" password 7 {ident.vty_password}", " transport input ssh", "line vty 5 15",
-            " transport input none", "!", f"ntp clock-period {CLOCK_PERIOD_TOKEN}",
-            f"ntp server {mgmt}.123 prefer", f"ntp server {mgmt}.124",
-        ]  # fmt: skip
+            "line vty 0 4",
+            " access-class VTY-ACCESS in",
+            " exec-timeout 15 0",
+            f" password 7 {ident.vty_password}",
+            " transport input ssh",
+            "line vty 5 15",
+            " transport input none",
+            "!",
+            f"ntp clock-period {CLOCK_PERIOD_TOKEN}",
+            f"ntp server {mgmt}.123 prefer",
+            f"ntp server {mgmt}.124",
+        ]
         return "\n".join(body)
 
     fixed = len(assemble({})) + 1
     kinds: list[tuple[float, c.ItemMaker]] = [
-        (0.40, port), (0.20, vlan), (0.20, acl), (0.10, route), (0.10, prefix),
-    ]  # fmt: skip
+        (0.40, port),
+        (0.20, vlan),
+        (0.20, acl),
+        (0.10, route),
+        (0.10, prefix),
+    ]
     return assemble(c.fill_sections(size - fixed, kinds))
 
 
@@ -203,13 +283,19 @@ def render_version(device: str, now: datetime, boot_time: datetime) -> str:
     ident = _identity(device)
     weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
     uptime = ", ".join(
-        [c.plural(weeks, "week"), c.plural(days, "day"), c.plural(hours, "hour"), c.plural(minutes, "minute")]
+        [
+            c.plural(weeks, "week"),
+            c.plural(days, "day"),
+            c.plural(hours, "hour"),
+            c.plural(minutes, "minute"),
+        ]
     )
     switches = "\n".join(
-        f"{'*' if m == 1 else ' '}    {m} 54    WS-C3750X-48P      {VERSION:<18} C3750E-UNIVERSALK9-M"
+        f"{'*' if m == 1 else ' '}    {m} 54    WS-C3750X-48P      {VERSION:<18} {IMAGE}"
         for m in range(1, ident.members + 1)
     )
-    return f"""Cisco IOS Software, C3750E Software (C3750E-UNIVERSALK9-M), Version {VERSION}, RELEASE SOFTWARE (fc2)
+    release = f"Version {VERSION}, RELEASE SOFTWARE (fc2)"
+    return f"""Cisco IOS Software, C3750E Software ({IMAGE}), {release}
 Technical Support: http://www.cisco.com/techsupport
 Copyright (c) 1986-2020 by Cisco Systems, Inc.
 Compiled Tue 31-Mar-20 22:08 by prod_rel_team
@@ -250,7 +336,9 @@ def _route_after(line: str, address: str) -> str:
 _EDITS = c.EditRules(
     is_description=lambda line: line.startswith(" description "),
     rewrite_description=lambda line, text: f" description {text}",
-    is_route=lambda line: line.startswith("ip route ") and len(line.split()) >= 5 and line.split()[2] != "vrf",
+    is_route=lambda line: (
+        line.startswith("ip route ") and len(line.split()) >= 5 and line.split()[2] != "vrf"
+    ),
     route_after=_route_after,
 )
 

@@ -23,7 +23,7 @@ class _Identity:
 def _identity(device: str) -> _Identity:
     rng = c.identity_rng(NAME, device, "identity")
     return _Identity(
-        serial=f"FOX{rng.randrange(1800, 2600)}{c.pick(rng, 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789', 4)}",
+        serial=f"FOX{rng.randrange(1800, 2600)}{c.pick(rng, c.SERIAL_CHARS, 4)}",
         admin_hash=c.crypt_hash(rng, "6", 16, 86),
         community=c.community(rng),
         tacacs_key=c.cisco_type7(rng),
@@ -57,7 +57,11 @@ def generate_body(device: str, size: int) -> str:
             return None
         b, o = c.lan(base, i)
         if i < 24:
-            lines = [f"interface TenGigE0/0/0/{i}", f" description {c.description(rng)}", " mtu 9192"]
+            lines = [
+                f"interface TenGigE0/0/0/{i}",
+                f" description {c.description(rng)}",
+                " mtu 9192",
+            ]
             lines.append(f" ipv4 address 10.{b}.{o}.1 255.255.255.252")
         else:
             vid = 100 + (i - 24)
@@ -69,17 +73,22 @@ def generate_body(device: str, size: int) -> str:
         head = f"ipv4 access-list ACL-{c.CUSTOMERS[(i // 50) % len(c.CUSTOMERS)]}-{i // 50:02d}\n"
         proto, ports = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
         dst = f"host 10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        line = f" {10 * (i % 50 + 1)} permit {proto} {c.subnet_ip(rng)} 0.0.0.255 {dst} eq {rng.choice(ports)}"
+        src = f"{c.subnet_ip(rng)} 0.0.0.255"
+        line = f" {10 * (i % 50 + 1)} permit {proto} {src} {dst} eq {rng.choice(ports)}"
         tail = "\n!" if i % 50 == 49 else ""
         return [("acls", (head if i % 50 == 0 else "") + line + tail)]
 
     def route(i: int) -> list[tuple[str, str]]:
         hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        return [("routes", f"  {c.subnet_ip(rng)}/{rng.choice((16, 20, 24))} {hop}")]
+        return [("routes", f"  {c.cidr(rng, (16, 20, 24))} {hop}")]
 
     def prefix(i: int) -> list[tuple[str, str]]:
-        text = f"prefix-set PS-{c.CUSTOMERS[(i // 30) % len(c.CUSTOMERS)]}-{i // 30}\n" if i % 30 == 0 else ""
-        text += f"  {c.subnet_ip(rng)}/{rng.randrange(16, 25)} le 24"
+        text = (
+            f"prefix-set PS-{c.CUSTOMERS[(i // 30) % len(c.CUSTOMERS)]}-{i // 30}\n"
+            if i % 30 == 0
+            else ""
+        )
+        text += f"  {c.cidr(rng, range(16, 25))} le 24"
         text += "\nend-set\n!" if i % 30 == 29 else ","
         return [("prefixes", text)]
 
@@ -92,27 +101,67 @@ def generate_body(device: str, size: int) -> str:
             # The last set is cut short: its final entry must not carry the continuation comma.
             prefixes = [*prefixes[:-1], prefixes[-1].rstrip(",") + "\nend-set\n!"]
         body = [
-            "!", f"hostname {device}", "clock timezone UTC Etc/UTC", "logging trap informational",
-            "logging console critical", f"logging {mgmt}.20 vrf default severity info",
-            f"domain name {device.lower()}.core.example.net", f"tacacs-server host {mgmt}.31 port 49",
-            f"tacacs-server key 7 {ident.tacacs_key}", "username admin", " group root-lr",
-            " group cisco-support", f" secret 10 {ident.admin_hash}", "!",
-            "aaa authentication login default group tacacs+ local", "line default",
-            " transport input ssh", "!", f"snmp-server community {ident.community} RO",
-            "ntp", f" server {mgmt}.123 prefer", f" server {mgmt}.124", "!", *acls,
-            "interface Loopback0", f" ipv4 address {loopback} 255.255.255.255", "!",
-            "interface MgmtEth0/RSP0/CPU0/0", f" ipv4 address {mgmt}.{mgmt_host} 255.255.255.0", "!",
-            *s.get("ports", []), *prefixes, "router static", " address-family ipv4 unicast",
-            f"  0.0.0.0/0 {mgmt}.1", *s.get("routes", []), " !", "!", f"router bgp {asn}",
-            f" bgp router-id {loopback}", " address-family ipv4 unicast", " !",
-            f" neighbor {peer}", "  remote-as 65000", "  description core-rr1",
-            "  address-family ipv4 unicast", "  !", " !", "!", "ssh server v2",
+            "!",
+            f"hostname {device}",
+            "clock timezone UTC Etc/UTC",
+            "logging trap informational",
+            "logging console critical",
+            f"logging {mgmt}.20 vrf default severity info",
+            f"domain name {device.lower()}.core.example.net",
+            f"tacacs-server host {mgmt}.31 port 49",
+            f"tacacs-server key 7 {ident.tacacs_key}",
+            "username admin",
+            " group root-lr",
+            " group cisco-support",
+            f" secret 10 {ident.admin_hash}",
+            "!",
+            "aaa authentication login default group tacacs+ local",
+            "line default",
+            " transport input ssh",
+            "!",
+            f"snmp-server community {ident.community} RO",
+            "ntp",
+            f" server {mgmt}.123 prefer",
+            f" server {mgmt}.124",
+            "!",
+            *acls,
+            "interface Loopback0",
+            f" ipv4 address {loopback} 255.255.255.255",
+            "!",
+            "interface MgmtEth0/RSP0/CPU0/0",
+            f" ipv4 address {mgmt}.{mgmt_host} 255.255.255.0",
+            "!",
+            *s.get("ports", []),
+            *prefixes,
+            "router static",
+            " address-family ipv4 unicast",
+            f"  0.0.0.0/0 {mgmt}.1",
+            *s.get("routes", []),
+            " !",
+            "!",
+            f"router bgp {asn}",
+            f" bgp router-id {loopback}",
+            " address-family ipv4 unicast",
+            " !",
+            f" neighbor {peer}",
+            "  remote-as 65000",
+            "  description core-rr1",
+            "  address-family ipv4 unicast",
+            "  !",
+            " !",
+            "!",
+            "ssh server v2",
             "ssh server vrf default",
-        ]  # fmt: skip
+        ]
         return "\n".join(body)
 
     fixed = len(assemble({})) + 1
-    kinds: list[tuple[float, c.ItemMaker]] = [(0.4, port), (0.3, acl), (0.15, route), (0.15, prefix)]
+    kinds: list[tuple[float, c.ItemMaker]] = [
+        (0.4, port),
+        (0.3, acl),
+        (0.15, route),
+        (0.15, prefix),
+    ]
     return assemble(c.fill_sections(size - fixed - 24, kinds))
 
 
@@ -129,7 +178,12 @@ def render_version(device: str, now: datetime, boot_time: datetime) -> str:
     ident = _identity(device)
     weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
     uptime = ", ".join(
-        [c.plural(weeks, "week"), c.plural(days, "day"), c.plural(hours, "hour"), c.plural(minutes, "minute")]
+        [
+            c.plural(weeks, "week"),
+            c.plural(days, "day"),
+            c.plural(hours, "hour"),
+            c.plural(minutes, "minute"),
+        ]
     )
     return f"""{_timestamp(now)}
 Cisco IOS XR Software, Version {VERSION}
@@ -154,7 +208,9 @@ Host name: {device}"""
 def _is_route(line: str) -> bool:
     # "  10.20.0.0/16 10.1.0.2" under router static; prefix-set entries carry "le".
     parts = line.split()
-    return line.startswith("  ") and not line.startswith("   ") and len(parts) == 2 and "/" in parts[0]
+    return (
+        line.startswith("  ") and not line.startswith("   ") and len(parts) == 2 and "/" in parts[0]
+    )
 
 
 def _route_after(line: str, address: str) -> str:

@@ -1,4 +1,4 @@
-"""HPE/H3C Comware 7 on an S6850 switch: ``display current-configuration`` and ``display version``."""
+"""HPE/H3C Comware 7 on an S6850: ``display current-configuration`` and ``display version``."""
 
 from __future__ import annotations
 
@@ -43,14 +43,24 @@ def generate_body(device: str, size: int) -> str:
     mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
     loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
     mgmt_host = rng.randrange(10, 250)
-    ports = [f"Twenty-FiveGigE1/0/{p}" for p in range(1, 49)] + [f"HundredGigE1/0/{p}" for p in range(49, 57)]
+    ports = [f"Twenty-FiveGigE1/0/{p}" for p in range(1, 49)] + [
+        f"HundredGigE1/0/{p}" for p in range(49, 57)
+    ]
 
     def port(i: int) -> list[tuple[str, str]] | None:
         if i >= len(ports):
             return None
-        lines = [f"interface {ports[i]}", " port link-mode bridge", f" description {c.description(rng)}"]
+        lines = [
+            f"interface {ports[i]}",
+            " port link-mode bridge",
+            f" description {c.description(rng)}",
+        ]
         if ports[i].startswith("Hundred"):
-            lines += [" port link-type trunk", " port trunk permit vlan all", " port link-aggregation group 1"]
+            lines += [
+                " port link-type trunk",
+                " port trunk permit vlan all",
+                " port link-aggregation group 1",
+            ]
         else:
             lines += [f" port access vlan {100 + rng.randrange(20)}", " stp edged-port"]
         return [("ports", "\n".join([*lines, "#"]))]
@@ -60,45 +70,106 @@ def generate_body(device: str, size: int) -> str:
             return None
         vid, (b, o) = 100 + i, c.lan(base, i)
         svi = f"interface Vlan-interface{vid}\n ip address 10.{b}.{o}.1 255.255.255.0\n#"
-        return [("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n#"), ("svis", svi)]
+        return [
+            ("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n#"),
+            ("svis", svi),
+        ]
 
     def rule(i: int) -> list[tuple[str, str]]:
         head = (("#\n" if i else "") + f"acl advanced {3001 + i // 40}\n") if i % 40 == 0 else ""
         proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
         dst = f"10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
         line = f" rule {5 * (i % 40)} permit {proto} source {c.subnet_ip(rng)} 0.0.0.255"
-        return [("acls", f"{head}{line} destination {dst} 0 destination-port eq {rng.choice(ports_)}")]
+        return [
+            ("acls", f"{head}{line} destination {dst} 0 destination-port eq {rng.choice(ports_)}")
+        ]
 
     def route(i: int) -> list[tuple[str, str]]:
         hop = f"10.{base}.0.{rng.randrange(2, 6)}"
         length = rng.choice((16, 20, 24))
-        return [("routes", f" ip route-static {c.subnet_ip(rng)} {length} {hop} description {rng.choice(c.CUSTOMERS)}")]
+        return [
+            (
+                "routes",
+                f" ip route-static {c.network(rng, length)} {length} {hop}"
+                f" description {rng.choice(c.CUSTOMERS)}",
+            )
+        ]
 
     def assemble(s: dict[str, list[str]]) -> str:
         acls = s.get("acls", [])
         body = [
-            "#", f" version {RELEASE}", "#", f" sysname {device}", "#", " clock timezone UTC add 00:00:00",
-            "#", " irf mac-address persistent timer", " irf auto-update enable", "#",
-            " lldp global enable", "#", " system-working-mode standard", " password-recovery enable",
-            "#", "vlan 1", "#", *s.get("vlans", []), " stp global enable", "#",
-            "interface NULL0", "#", "interface LoopBack0", f" ip address {loopback} 255.255.255.255",
-            "#", *s.get("svis", []), "interface M-GigabitEthernet0/0/0",
-            f" ip address {mgmt}.{mgmt_host} 255.255.255.0", "#", *s.get("ports", []),
-            *acls, *(["#"] if acls else []), f" ip route-static 0.0.0.0 0 {mgmt}.1",
-            *s.get("routes", []), "#", f" info-center loghost {mgmt}.20", "#", " snmp-agent",
+            "#",
+            f" version {RELEASE}",
+            "#",
+            f" sysname {device}",
+            "#",
+            " clock timezone UTC add 00:00:00",
+            "#",
+            " irf mac-address persistent timer",
+            " irf auto-update enable",
+            "#",
+            " lldp global enable",
+            "#",
+            " system-working-mode standard",
+            " password-recovery enable",
+            "#",
+            "vlan 1",
+            "#",
+            *s.get("vlans", []),
+            " stp global enable",
+            "#",
+            "interface NULL0",
+            "#",
+            "interface LoopBack0",
+            f" ip address {loopback} 255.255.255.255",
+            "#",
+            *s.get("svis", []),
+            "interface M-GigabitEthernet0/0/0",
+            f" ip address {mgmt}.{mgmt_host} 255.255.255.0",
+            "#",
+            *s.get("ports", []),
+            *acls,
+            *(["#"] if acls else []),
+            f" ip route-static 0.0.0.0 0 {mgmt}.1",
+            *s.get("routes", []),
+            "#",
+            f" info-center loghost {mgmt}.20",
+            "#",
+            " snmp-agent",
             f" snmp-agent local-engineid {ident.engine_id}",
             f" snmp-agent community read cipher {ident.community}",
-            " snmp-agent sys-info version v2c v3", "#", " ssh server enable", "#",
-            f" ntp-service unicast-server {mgmt}.123", "#", "hwtacacs scheme tac",
-            f" primary authentication {mgmt}.31", f" primary authorization {mgmt}.31",
-            f" key authentication cipher {ident.tacacs_key}", " user-name-format without-domain", "#",
-            "domain system", " authentication login hwtacacs-scheme tac local", "#",
-            " domain default enable system", "#", "role name level-15", "#",
-            "local-user admin class manage", f" password hash {ident.admin_hash}",
-            " service-type ssh terminal", " authorization-attribute user-role network-admin", "#",
-            "line class console", " user-role network-admin", "#", "line vty 0 63",
-            " authentication-mode scheme", " user-role network-operator", "#",
-        ]  # fmt: skip
+            " snmp-agent sys-info version v2c v3",
+            "#",
+            " ssh server enable",
+            "#",
+            f" ntp-service unicast-server {mgmt}.123",
+            "#",
+            "hwtacacs scheme tac",
+            f" primary authentication {mgmt}.31",
+            f" primary authorization {mgmt}.31",
+            f" key authentication cipher {ident.tacacs_key}",
+            " user-name-format without-domain",
+            "#",
+            "domain system",
+            " authentication login hwtacacs-scheme tac local",
+            "#",
+            " domain default enable system",
+            "#",
+            "role name level-15",
+            "#",
+            "local-user admin class manage",
+            f" password hash {ident.admin_hash}",
+            " service-type ssh terminal",
+            " authorization-attribute user-role network-admin",
+            "#",
+            "line class console",
+            " user-role network-admin",
+            "#",
+            "line vty 0 63",
+            " authentication-mode scheme",
+            " user-role network-operator",
+            "#",
+        ]
         return "\n".join(body)
 
     fixed = len(assemble({})) + 3
@@ -115,7 +186,12 @@ def render_version(device: str, now: datetime, boot_time: datetime) -> str:
     del device
     weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
     uptime = ", ".join(
-        [c.plural(weeks, "week"), c.plural(days, "day"), c.plural(hours, "hour"), c.plural(minutes, "minute")]
+        [
+            c.plural(weeks, "week"),
+            c.plural(days, "day"),
+            c.plural(hours, "hour"),
+            c.plural(minutes, "minute"),
+        ]
     )
     return f"""H3C Comware Software, Version {RELEASE}
 Copyright (c) 2004-2022 New H3C Technologies Co., Ltd. All rights reserved.

@@ -1,4 +1,4 @@
-"""Huawei VRP V200R011 on an S5720 switch: ``display current-configuration`` and ``display version``."""
+"""Huawei VRP V200R011 on an S5720: ``display current-configuration`` and ``display version``."""
 
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ def generate_body(device: str, size: int) -> str:
     mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
     loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
     mgmt_host = rng.randrange(10, 250)
-    ports = [f"GigabitEthernet0/0/{p}" for p in range(1, 49)] + [f"XGigabitEthernet0/0/{p}" for p in range(1, 5)]
+    ports = [f"GigabitEthernet0/0/{p}" for p in range(1, 49)] + [
+        f"XGigabitEthernet0/0/{p}" for p in range(1, 5)
+    ]
 
     def port(i: int) -> list[tuple[str, str]] | None:
         if i >= len(ports):
@@ -53,7 +55,11 @@ def generate_body(device: str, size: int) -> str:
             lines += [" port link-type trunk", " port trunk allow-pass vlan 2 to 4094"]
         else:
             vid = 100 + rng.randrange(20)
-            lines += [" port link-type access", f" port default vlan {vid}", " stp edged-port enable"]
+            lines += [
+                " port link-type access",
+                f" port default vlan {vid}",
+                " stp edged-port enable",
+            ]
         return [("ports", "\n".join([*lines, "#"]))]
 
     def vlan(i: int) -> list[tuple[str, str]] | None:
@@ -62,43 +68,92 @@ def generate_body(device: str, size: int) -> str:
         vid, (b, o) = 100 + i, c.lan(base, i)
         vlanif = f"interface Vlanif{vid}\n description {rng.choice(c.VLAN_NAMES)}\n"
         vlanif += f" ip address 10.{b}.{o}.1 255.255.255.0\n dhcp select relay\n#"
-        return [("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n#"), ("vlanifs", vlanif)]
+        return [
+            ("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n#"),
+            ("vlanifs", vlanif),
+        ]
 
     def rule(i: int) -> list[tuple[str, str]]:
         head = ("#\n" if i else "") + f"acl number {3001 + i // 40}\n" if i % 40 == 0 else ""
         proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
         dst = f"10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
         line = f" rule {5 * (i % 40 + 1)} permit {proto} source {c.subnet_ip(rng)} 0.0.0.255"
-        return [("acls", f"{head}{line} destination {dst} 0 destination-port eq {rng.choice(ports_)}")]
+        return [
+            ("acls", f"{head}{line} destination {dst} 0 destination-port eq {rng.choice(ports_)}")
+        ]
 
     def route(i: int) -> list[tuple[str, str]]:
         hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        mask = c.dotted_mask(rng.choice((16, 20, 24)))
-        return [("routes", f" ip route-static {c.subnet_ip(rng)} {mask} {hop} description {rng.choice(c.CUSTOMERS)}")]
+        length = rng.choice((16, 20, 24))
+        net, mask = c.network(rng, length), c.dotted_mask(length)
+        return [
+            ("routes", f" ip route-static {net} {mask} {hop} description {rng.choice(c.CUSTOMERS)}")
+        ]
 
     def assemble(s: dict[str, list[str]]) -> str:
         acls = s.get("acls", [])
         body = [
-            "#", f" sysname {device}", "#", *s.get("vlans", []), " stp instance 0 priority 8192", "#",
-            " dhcp enable", "#", "aaa", " authentication-scheme default",
-            " authentication-scheme tacacs", "  authentication-mode hwtacacs local",
-            " authorization-scheme default", " accounting-scheme default", " domain default",
-            "  authentication-scheme tacacs", "  hwtacacs-server tac", " domain default_admin",
+            "#",
+            f" sysname {device}",
+            "#",
+            *s.get("vlans", []),
+            " stp instance 0 priority 8192",
+            "#",
+            " dhcp enable",
+            "#",
+            "aaa",
+            " authentication-scheme default",
+            " authentication-scheme tacacs",
+            "  authentication-mode hwtacacs local",
+            " authorization-scheme default",
+            " accounting-scheme default",
+            " domain default",
+            "  authentication-scheme tacacs",
+            "  hwtacacs-server tac",
+            " domain default_admin",
             f" local-user admin password irreversible-cipher {ident.admin_hash}",
-            " local-user admin privilege level 15", " local-user admin service-type terminal ssh", "#",
-            "hwtacacs-server template tac", f" hwtacacs-server authentication {mgmt}.31",
-            f" hwtacacs-server shared-key cipher {ident.tacacs_key}", "#", *s.get("vlanifs", []),
-            "interface MEth0/0/1", f" ip address {mgmt}.{mgmt_host} 255.255.255.0", "#",
-            *s.get("ports", []), "interface LoopBack0", f" ip address {loopback} 255.255.255.255", "#",
-            *acls, *(["#"] if acls else []), f"ospf 1 router-id {loopback}", " area 0.0.0.0",
-            f"  network 10.{base}.0.0 0.0.255.255", "#", f" ip route-static 0.0.0.0 0.0.0.0 {mgmt}.1",
-            *s.get("routes", []), "#", " snmp-agent", f" snmp-agent local-engineid {ident.engine_id}",
-            f" snmp-agent community read cipher {ident.community}", " snmp-agent sys-info version v2c v3",
-            "#", f" ntp-service unicast-server {mgmt}.123", "#", " stelnet server enable",
-            " ssh user admin authentication-type password", " ssh user admin service-type stelnet", "#",
-            "user-interface con 0", " authentication-mode aaa", "user-interface vty 0 4",
-            " authentication-mode aaa", " protocol inbound ssh", "#",
-        ]  # fmt: skip
+            " local-user admin privilege level 15",
+            " local-user admin service-type terminal ssh",
+            "#",
+            "hwtacacs-server template tac",
+            f" hwtacacs-server authentication {mgmt}.31",
+            f" hwtacacs-server shared-key cipher {ident.tacacs_key}",
+            "#",
+            *s.get("vlanifs", []),
+            "interface MEth0/0/1",
+            f" ip address {mgmt}.{mgmt_host} 255.255.255.0",
+            "#",
+            *s.get("ports", []),
+            "interface LoopBack0",
+            f" ip address {loopback} 255.255.255.255",
+            "#",
+            *acls,
+            *(["#"] if acls else []),
+            f"ospf 1 router-id {loopback}",
+            " area 0.0.0.0",
+            f"  network 10.{base}.0.0 0.0.255.255",
+            "#",
+            f" ip route-static 0.0.0.0 0.0.0.0 {mgmt}.1",
+            *s.get("routes", []),
+            "#",
+            " snmp-agent",
+            f" snmp-agent local-engineid {ident.engine_id}",
+            f" snmp-agent community read cipher {ident.community}",
+            " snmp-agent sys-info version v2c v3",
+            "#",
+            f" ntp-service unicast-server {mgmt}.123",
+            "#",
+            " stelnet server enable",
+            " ssh user admin authentication-type password",
+            " ssh user admin service-type stelnet",
+            "#",
+            "user-interface con 0",
+            " authentication-mode aaa",
+            "user-interface vty 0 4",
+            " authentication-mode aaa",
+            " protocol inbound ssh",
+            "#",
+        ]
         return "\n".join(body)
 
     fixed = len(assemble({})) + 3
@@ -124,7 +179,8 @@ def render_config(device: str, body: str, now: datetime, session_no: int) -> str
 def render_version(device: str, now: datetime, boot_time: datetime) -> str:
     del device
     weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
-    uptime = f"{c.plural(weeks * 7 + days, 'day')}, {c.plural(hours, 'hour')}, {c.plural(minutes, 'minute')}"
+    days_text = c.plural(weeks * 7 + days, "day")
+    uptime = f"{days_text}, {c.plural(hours, 'hour')}, {c.plural(minutes, 'minute')}"
     return f"""Huawei Versatile Routing Platform Software
 VRP (R) software, Version 5.170 ({MODEL[:5]} {VERSION})
 Copyright (C) 2000-2019 HUAWEI TECH CO., LTD

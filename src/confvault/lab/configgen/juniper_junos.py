@@ -10,7 +10,7 @@ from confvault.lab.configgen._spec import PlatformGenerator
 
 NAME = "juniper_junos"
 VERSION = "21.4R3-S5.4"
-_SECRET = " ## SECRET-DATA"
+_SECRET = " ## SECRET-DATA"  # noqa: S105 - the marker Junos prints, not a credential
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ def planted_secrets(device: str) -> tuple[str, ...]:
 
 
 def _block(depth: int, name: str, *inner: str) -> str:
-    """``name {`` ... ``}`` at ``depth`` (4 spaces a level); ``inner`` lines are already indented."""
+    """``name {`` ... ``}`` at ``depth`` (4 spaces a level); ``inner`` comes indented."""
     pad = "    " * depth
     return "\n".join([f"{pad}{name} {{", *inner, f"{pad}}}"])
 
@@ -78,70 +78,149 @@ def generate_body(device: str, size: int) -> str:
 
     def term(i: int) -> list[tuple[str, str]]:
         proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
-        src = _block(6, "from", f"                        source-address {{\n{' ' * 28}{c.subnet_ip(rng)}/24;\n{' ' * 24}}}",
-                     f"                        protocol {proto};",
-                     f"                        destination-port {rng.choice(ports_)};")  # fmt: skip
-        return [("terms", _block(5, f"term T{i:04d}", src, "                    then accept;"))]
+        match = _block(
+            4,
+            "from",
+            _block(5, "source-address", f"{' ' * 24}{c.subnet_ip(rng)}/24;"),
+            f"{' ' * 20}protocol {proto};",
+            f"{' ' * 20}destination-port {rng.choice(ports_)};",
+        )
+        return [("terms", _block(3, f"term T{i:04d}", match, f"{' ' * 16}then accept;"))]
 
     def route(i: int) -> list[tuple[str, str]]:
         hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        net = f"{c.subnet_ip(rng)}/{rng.choice((16, 20, 24))}"
-        return [("routes", f"            route {net} next-hop {hop};")]
+        net = f"{c.cidr(rng, (16, 20, 24))}"
+        return [("routes", f"        route {net} next-hop {hop};")]
 
     def prefix_list(i: int) -> list[tuple[str, str]]:
-        entries = [f"            {c.subnet_ip(rng)}/{rng.randrange(16, 25)};" for _ in range(rng.randrange(2, 9))]
-        return [("prefixes", _block(2, f"prefix-list PL-{c.CUSTOMERS[i % len(c.CUSTOMERS)]}-{i}", *entries))]
+        entries = [f"        {c.cidr(rng, range(16, 25))};" for _ in range(rng.randrange(2, 9))]
+        return [
+            (
+                "prefixes",
+                _block(1, f"prefix-list PL-{c.CUSTOMERS[i % len(c.CUSTOMERS)]}-{i}", *entries),
+            )
+        ]
 
     def assemble(s: dict[str, list[str]]) -> str:
         system = [
-            f"    host-name {device};", f"    domain-name {site.lower()}.core.example.net;",
+            f"    host-name {device};",
+            f"    domain-name {site.lower()}.core.example.net;",
             "    time-zone UTC;",
-            _block(1, "root-authentication", f'        encrypted-password "{ident.root_hash}";{_SECRET}'),
-            _block(1, "login", _block(2, "user admin", "            uid 2000;", "            class super-user;",
-                   _block(3, "authentication", f'                encrypted-password "{ident.admin_hash}";{_SECRET}'))),
-            _block(1, "services", _block(2, "ssh", "            root-login deny;", "            protocol-version v2;"),
-                   _block(2, "netconf", "            ssh;")),
-            _block(1, "tacplus-server", _block(2, f"{mgmt}.31", f'            secret "{ident.tacacs_secret}";{_SECRET}',
-                   f"            source-address {loopback};")),
-            _block(1, "syslog", _block(2, f"host {mgmt}.20", "            any notice;"),
-                   _block(2, "file messages", "            any notice;", "            authorization info;")),
+            _block(
+                1,
+                "root-authentication",
+                f'        encrypted-password "{ident.root_hash}";{_SECRET}',
+            ),
+            _block(
+                1,
+                "login",
+                _block(
+                    2,
+                    "user admin",
+                    "            uid 2000;",
+                    "            class super-user;",
+                    _block(
+                        3,
+                        "authentication",
+                        f'                encrypted-password "{ident.admin_hash}";{_SECRET}',
+                    ),
+                ),
+            ),
+            _block(
+                1,
+                "services",
+                _block(
+                    2, "ssh", "            root-login deny;", "            protocol-version v2;"
+                ),
+                _block(2, "netconf", "            ssh;"),
+            ),
+            _block(
+                1,
+                "tacplus-server",
+                _block(
+                    2,
+                    f"{mgmt}.31",
+                    f'            secret "{ident.tacacs_secret}";{_SECRET}',
+                    f"            source-address {loopback};",
+                ),
+            ),
+            _block(
+                1,
+                "syslog",
+                _block(2, f"host {mgmt}.20", "            any notice;"),
+                _block(
+                    2, "file messages", "            any notice;", "            authorization info;"
+                ),
+            ),
             _block(1, "ntp", f"        server {mgmt}.123 prefer;", f"        server {mgmt}.124;"),
-        ]  # fmt: skip
+        ]
         snmp = [
-            f'    location "{site} DC1";', '    contact "noc@example.net";',
-            _block(1, f"community {ident.community}", "        authorization read-only;",
-                   _block(2, "clients", f"            {mgmt}.0/24;")),
-        ]  # fmt: skip
+            f'    location "{site} DC1";',
+            '    contact "noc@example.net";',
+            _block(
+                1,
+                f"community {ident.community}",
+                "        authorization read-only;",
+                _block(2, "clients", f"            {mgmt}.0/24;"),
+            ),
+        ]
         interfaces = [
             *s.get("ports", []),
             _block(1, "ae0", "        vlan-tagging;", *s.get("units", [])),
             _block(1, "lo0", _block(2, "unit 0", _inet(3, f"{loopback}/32"))),
         ]
-        firewall = _block(1, "family inet", _block(2, "filter PROTECT-RE", *s.get("terms", []),
-                          _block(3, "term DEFAULT", "                then discard;")))  # fmt: skip
+        firewall = _block(
+            1,
+            "family inet",
+            _block(
+                2,
+                "filter PROTECT-RE",
+                *s.get("terms", []),
+                _block(3, "term DEFAULT", "                then discard;"),
+            ),
+        )
         routing = [
-            f"    router-id {loopback};", f"    autonomous-system {asn};",
-            _block(1, "static", f"        route 0.0.0.0/0 next-hop {mgmt}.1;", *s.get("routes", [])),
-        ]  # fmt: skip
+            f"    router-id {loopback};",
+            f"    autonomous-system {asn};",
+            _block(
+                1, "static", f"        route 0.0.0.0/0 next-hop {mgmt}.1;", *s.get("routes", [])
+            ),
+        ]
         protocols = [
-            _block(1, "bgp", _block(2, "group CORE", "            type internal;",
-                   f"            local-address {loopback};",
-                   f'            authentication-key "{ident.bgp_key}";{_SECRET}', f"            neighbor {peer};")),
+            _block(
+                1,
+                "bgp",
+                _block(
+                    2,
+                    "group CORE",
+                    "            type internal;",
+                    f"            local-address {loopback};",
+                    f'            authentication-key "{ident.bgp_key}";{_SECRET}',
+                    f"            neighbor {peer};",
+                ),
+            ),
             _block(1, "lldp", "        interface all;"),
-        ]  # fmt: skip
+        ]
         body = [
-            f"version {VERSION};", _block(0, "system", *system), _block(0, "snmp", *snmp),
+            f"version {VERSION};",
+            _block(0, "system", *system),
+            _block(0, "snmp", *snmp),
             _block(0, "interfaces", *interfaces),
             _block(0, "policy-options", *s.get("prefixes", [])) if s.get("prefixes") else "",
-            _block(0, "firewall", firewall), _block(0, "routing-options", *routing),
+            _block(0, "firewall", firewall),
+            _block(0, "routing-options", *routing),
             _block(0, "protocols", *protocols),
-        ]  # fmt: skip
+        ]
         return "\n".join(part for part in body if part)
 
     fixed = len(assemble({})) + 1 + len("policy-options {\n}\n")
     kinds: list[tuple[float, c.ItemMaker]] = [
-        (0.15, port), (0.35, unit), (0.25, term), (0.1, route), (0.15, prefix_list),
-    ]  # fmt: skip
+        (0.15, port),
+        (0.35, unit),
+        (0.25, term),
+        (0.1, route),
+        (0.15, prefix_list),
+    ]
     return assemble(c.fill_sections(size - fixed, kinds))
 
 

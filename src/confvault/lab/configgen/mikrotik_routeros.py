@@ -1,4 +1,4 @@
-"""MikroTik RouterOS 6.49 / 7.12: ``/export`` (show-sensitive style) and ``/system resource print``."""
+"""MikroTik RouterOS 6.49 / 7.12: ``/export`` (show-sensitive) and ``/system resource print``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,11 @@ def planted_secrets(device: str) -> tuple[str, ...]:
     return (i.ppp_password, i.radius_secret, i.key) + (() if i.v7 else (i.ospf_key,))
 
 
+def _value(text: str) -> str:
+    """/export quotes a value only when it needs it (spaces or special characters)."""
+    return f'"{text}"' if any(ch in text for ch in ' ",;$[]{}\\') else text
+
+
 def _wrap(line: str) -> str:
     """Break a line like /export does: at a space outside quotes, before column 80."""
     if len(line) <= _WRAP_AT:
@@ -83,7 +88,9 @@ def generate_body(device: str, size: int) -> str:
     def port(i: int) -> list[tuple[str, str]] | None:
         if i >= len(ports):
             return None
-        return [("ports", f'set [ find default-name={ports[i]} ] comment="{c.description(rng)}"')]
+        return [
+            ("ports", f"set [ find default-name={ports[i]} ] comment={_value(c.description(rng))}")
+        ]
 
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 3000:
@@ -91,8 +98,14 @@ def generate_body(device: str, size: int) -> str:
         vid, (b, o) = 100 + i, c.lan(base, i)
         name = f"{rng.choice(c.VLAN_NAMES)}-{i:03d}"
         return [
-            ("vlans", _wrap(f'add comment="{name}" interface=bridge1 name=vlan{vid} vlan-id={vid}')),
-            ("addresses", _wrap(f"add address=10.{b}.{o}.1/24 interface=vlan{vid} network=10.{b}.{o}.0")),
+            (
+                "vlans",
+                _wrap(f"add comment={_value(name)} interface=bridge1 name=vlan{vid} vlan-id={vid}"),
+            ),
+            (
+                "addresses",
+                _wrap(f"add address=10.{b}.{o}.1/24 interface=vlan{vid} network=10.{b}.{o}.0"),
+            ),
         ]
 
     def rule(i: int) -> list[tuple[str, str]]:
@@ -104,7 +117,7 @@ def generate_body(device: str, size: int) -> str:
 
     def route(i: int) -> list[tuple[str, str]]:
         hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        net = f"{c.subnet_ip(rng)}/{rng.choice((16, 20, 24))}"
+        net = f"{c.cidr(rng, (16, 20, 24))}"
         return [("routes", f"add dst-address={net} gateway={hop}")]
 
     def listed(i: int) -> list[tuple[str, str]]:
@@ -113,59 +126,97 @@ def generate_body(device: str, size: int) -> str:
 
     def assemble(s: dict[str, list[str]]) -> str:
         body = [
-            "/interface bridge", "add name=bridge1 protocol-mode=rstp vlan-filtering=yes",
-            "/interface ethernet", *s.get("ports", []),
-        ]  # fmt: skip
+            "/interface bridge",
+            "add name=bridge1 protocol-mode=rstp vlan-filtering=yes",
+            "/interface ethernet",
+            *s.get("ports", []),
+        ]
         if s.get("vlans"):
             body += ["/interface vlan", *s["vlans"]]
         if not ident.v7:
             body += [
                 "/interface wireless security-profiles",
                 "set [ find default=yes ] supplicant-identity=MikroTik",
-                _wrap("add authentication-types=wpa2-psk mode=dynamic-keys name=corp "
-                      f'supplicant-identity="" wpa2-pre-shared-key={ident.key}'),
-            ]  # fmt: skip
+                _wrap(
+                    "add authentication-types=wpa2-psk mode=dynamic-keys name=corp "
+                    f'supplicant-identity="" wpa2-pre-shared-key={ident.key}'
+                ),
+            ]
         else:
             body += [
-                "/ip ipsec peer", f"add address={mgmt}.250/32 name=hq",
-                "/ip ipsec identity", f"add peer=hq secret={ident.key}",
-            ]  # fmt: skip
+                "/ip ipsec peer",
+                f"add address={mgmt}.250/32 name=hq",
+                "/ip ipsec identity",
+                f"add peer=hq secret={ident.key}",
+            ]
         body += [
-            "/ip address", f"add address={loopback} interface=lo network={loopback}"
-            if ident.v7 else f"add address={loopback} interface=bridge1 network={loopback}",
-            f"add address={mgmt}.2/24 interface={ports[0]} network={mgmt}.0", *s.get("addresses", []),
-            "/ip dns", f"set servers={mgmt}.53", "/ip firewall address-list", *s.get("lists", []),
-            f"add address={mgmt}.0/24 list=mgmt", "/ip firewall filter",
-            _wrap('add action=accept chain=input comment="defconf: accept established,related" '
-                  "connection-state=established,related"),
+            "/ip address",
+            f"add address={loopback} interface=lo network={loopback}"
+            if ident.v7
+            else f"add address={loopback} interface=bridge1 network={loopback}",
+            f"add address={mgmt}.2/24 interface={ports[0]} network={mgmt}.0",
+            *s.get("addresses", []),
+            "/ip dns",
+            f"set servers={mgmt}.53",
+            "/ip firewall address-list",
+            *s.get("lists", []),
+            f"add address={mgmt}.0/24 list=mgmt",
+            "/ip firewall filter",
+            _wrap(
+                'add action=accept chain=input comment="defconf: accept established,related" '
+                "connection-state=established,related"
+            ),
             "add action=accept chain=input dst-port=22,8291 protocol=tcp src-address-list=mgmt",
-            *s.get("filters", []), "add action=drop chain=input in-interface-list=WAN",
-            "/ip route", f"add dst-address=0.0.0.0/0 gateway={mgmt}.1", *s.get("routes", []),
-            "/ip service", "set telnet disabled=yes", "set ftp disabled=yes", "set www disabled=yes",
-            "set api disabled=yes", "set api-ssl disabled=yes",
-            "/ppp secret", _wrap(f"add name=vpn-{site.lower()} password={ident.ppp_password} "
-                                 "profile=default-encryption service=l2tp"),
-            "/radius", f"add address={mgmt}.31 secret={ident.radius_secret} service=login",
-        ]  # fmt: skip
+            *s.get("filters", []),
+            "add action=drop chain=input in-interface-list=WAN",
+            "/ip route",
+            f"add dst-address=0.0.0.0/0 gateway={mgmt}.1",
+            *s.get("routes", []),
+            "/ip service",
+            "set telnet disabled=yes",
+            "set ftp disabled=yes",
+            "set www disabled=yes",
+            "set api disabled=yes",
+            "set api-ssl disabled=yes",
+            "/ppp secret",
+            _wrap(
+                f"add name=vpn-{site.lower()} password={ident.ppp_password} "
+                "profile=default-encryption service=l2tp"
+            ),
+            "/radius",
+            f"add address={mgmt}.31 secret={ident.radius_secret} service=login",
+        ]
         if ident.v7:
             body += [
-                "/routing ospf instance", f"add disabled=no name=default-v2 router-id={loopback}",
-                "/routing ospf area", "add disabled=no instance=default-v2 name=backbone-v2",
-            ]  # fmt: skip
+                "/routing ospf instance",
+                f"add disabled=no name=default-v2 router-id={loopback}",
+                "/routing ospf area",
+                "add disabled=no instance=default-v2 name=backbone-v2",
+            ]
         else:
             body += [
-                "/routing ospf instance", f"set [ find default=yes ] router-id={loopback}",
+                "/routing ospf instance",
+                f"set [ find default=yes ] router-id={loopback}",
                 "/routing ospf interface",
                 f"add authentication=md5 authentication-key={ident.ospf_key} interface=bridge1",
-            ]  # fmt: skip
+            ]
         body += [
-            "/snmp community", f"set [ find default=yes ] addresses={mgmt}.0/24",
-            "/snmp", f'set contact=noc@example.net enabled=yes location="{site} DC1"',
-            "/system clock", "set time-zone-name=UTC", "/system identity", f"set name={device}",
-        ]  # fmt: skip
+            "/snmp community",
+            f"set [ find default=yes ] addresses={mgmt}.0/24",
+            "/snmp",
+            f'set contact=noc@example.net enabled=yes location="{site} DC1"',
+            "/system clock",
+            "set time-zone-name=UTC",
+            "/system identity",
+            f"set name={device}",
+        ]
         if ident.v7:
-            body += ["/system ntp client", "set enabled=yes", "/system ntp client servers",
-                     f"add address={mgmt}.123"]  # fmt: skip
+            body += [
+                "/system ntp client",
+                "set enabled=yes",
+                "/system ntp client servers",
+                f"add address={mgmt}.123",
+            ]
         else:
             body += ["/system ntp client", f"set enabled=yes primary-ntp={mgmt}.123"]
         body += ["/user aaa", "set use-radius=yes"]
@@ -173,8 +224,12 @@ def generate_body(device: str, size: int) -> str:
 
     fixed = len(assemble({})) + len("/interface vlan\n")
     kinds: list[tuple[float, c.ItemMaker]] = [
-        (0.1, port), (0.3, vlan), (0.3, rule), (0.15, route), (0.15, listed),
-    ]  # fmt: skip
+        (0.1, port),
+        (0.3, vlan),
+        (0.3, rule),
+        (0.15, route),
+        (0.15, listed),
+    ]
     return assemble(c.fill_sections(size - fixed, kinds))
 
 
@@ -198,7 +253,9 @@ def render_config(device: str, body: str, now: datetime, session_no: int) -> str
 def render_version(device: str, now: datetime, boot_time: datetime) -> str:
     ident = _identity(device)
     weeks, days, hours, minutes, seconds = c.uptime_parts(now, boot_time)
-    uptime = "".join(f"{v}{u}" for v, u in ((weeks, "w"), (days, "d"), (hours, "h"), (minutes, "m")) if v)
+    uptime = "".join(
+        f"{v}{u}" for v, u in ((weeks, "w"), (days, "d"), (hours, "h"), (minutes, "m")) if v
+    )
     tick = int(c.utc(now).timestamp())
     up_s = max(0, int((c.utc(now) - c.utc(boot_time)).total_seconds()))
     fields = [
@@ -206,7 +263,12 @@ def render_version(device: str, now: datetime, boot_time: datetime) -> str:
         ("version", f"{ident.version} (stable)"),
         ("build-time", "2023-11-17 11:38:45" if ident.v7 else "2022-08-31 11:23:10"),
         ("factory-software", "7.1" if ident.v7 else "6.44.6"),
-        ("free-memory", f"{3200 + tick % 300}.{tick % 10}MiB" if ident.v7 else f"{800 + tick % 90}.{tick % 10}MiB"),
+        (
+            "free-memory",
+            f"{3200 + tick % 300}.{tick % 10}MiB"
+            if ident.v7
+            else f"{800 + tick % 90}.{tick % 10}MiB",
+        ),
         ("total-memory", "4.0GiB" if ident.v7 else "1024.0MiB"),
         ("cpu", "ARM64" if ident.v7 else "ARMv7"),
         ("cpu-count", "4"),
@@ -225,7 +287,7 @@ def render_version(device: str, now: datetime, boot_time: datetime) -> str:
 
 
 def _rewrite_description(line: str, text: str) -> str:
-    return f'{line.split(" comment=", 1)[0]} comment="{text}"'
+    return f"{line.split(' comment=', 1)[0]} comment={_value(text)}"
 
 
 def _route_after(line: str, address: str) -> str:
@@ -234,9 +296,11 @@ def _route_after(line: str, address: str) -> str:
 
 
 _EDITS = c.EditRules(
-    is_description=lambda line: line.startswith("set [ find default-name=") and ' comment="' in line,
+    is_description=lambda line: line.startswith("set [ find default-name=") and " comment=" in line,
     rewrite_description=_rewrite_description,
-    is_route=lambda line: line.startswith("add dst-address=") and " gateway=" in line and "\\" not in line,
+    is_route=lambda line: (
+        line.startswith("add dst-address=") and " gateway=" in line and "\\" not in line
+    ),
     route_after=_route_after,
 )
 
