@@ -210,7 +210,7 @@ class ConfigRepo:
         encoded = {check_archive_path(p): text.encode("utf-8") for p, text in files.items()}
         ids = {p: blob_id(data) for p, data in encoded.items()}
         old_commit = self.head()
-        previous = self.blob_ids()
+        previous = queries.tree_blobs(self._git, old_commit) if old_commit else {}
         changed = [p for p in encoded if previous.get(p) != ids[p]]
         changed_set = set(changed)
         outcome_files = tuple(
