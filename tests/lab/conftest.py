@@ -68,11 +68,15 @@ def collect(
     workers: int = 10,
     read_timeout: float = 10.0,
     extras: dict[str, Any] | None = None,
-    password: str = "lab-password",
+    password: str = "lab-password",  # noqa: S107 - the lab default
 ) -> dict[str, Collected]:
     """Back up each device's version and configuration through nornir-netmiko."""
     targets = devices if devices is not None else lab.devices
-    options = {"netmiko": ConnectionOptions(extras={**FAST_EXTRAS, **(extras or {}), "secret": "lab-enable"})}
+    options = {
+        "netmiko": ConnectionOptions(
+            extras={**FAST_EXTRAS, **(extras or {}), "secret": "lab-enable"}
+        )
+    }
     hosts = Hosts(
         {
             d.name: Host(

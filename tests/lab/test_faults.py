@@ -33,8 +33,18 @@ FAULT_DEVICES = {
 def fault_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     groups = [
         {"platform": "cisco_ios", "provider": "acme", "count": 11, "faults": FAULT_DEVICES},
-        {"platform": "juniper_junos", "provider": "acme", "count": 2, "faults": {1: "no_end_marker"}},
-        {"platform": "mikrotik_routeros", "provider": "acme", "count": 2, "faults": {1: "no_end_marker"}},
+        {
+            "platform": "juniper_junos",
+            "provider": "acme",
+            "count": 2,
+            "faults": {1: "no_end_marker"},
+        },
+        {
+            "platform": "mikrotik_routeros",
+            "provider": "acme",
+            "count": 2,
+            "faults": {1: "no_end_marker"},
+        },
         {"platform": "cisco_nxos", "provider": "acme", "count": 2, "faults": {1: "no_end_marker"}},
     ]
     with Lab(parse_spec({"groups": groups}), tmp_path_factory.mktemp("faults")) as lab:
@@ -53,9 +63,14 @@ def test_faults_as_a_client_sees_them(fault_lab: Lab) -> None:
     assert healthy.ok and ends_complete("cisco_ios", healthy.config)
 
     assert "Authentication" in by_fault["auth_reject"].error
-    assert "refused" in by_fault["refuse"].error.lower() or "TCP connection" in by_fault["refuse"].error
+    assert (
+        "refused" in by_fault["refuse"].error.lower()
+        or "TCP connection" in by_fault["refuse"].error
+    )
     assert not by_fault["silent"].ok
-    assert "Pattern not detected" in by_fault["slow"].error or "ReadTimeout" in by_fault["slow"].error
+    assert (
+        "Pattern not detected" in by_fault["slow"].error or "ReadTimeout" in by_fault["slow"].error
+    )
     assert not by_fault["disconnect"].ok
     assert not by_fault["endless_pager"].ok
     assert not by_fault["unexpected_prompt"].ok

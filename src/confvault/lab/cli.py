@@ -132,15 +132,18 @@ def _start_background(spec: LabSpec, lab_dir: Path, inventory_dir: Path) -> None
             lines = (lab_dir / "lab.log").read_text(encoding="utf-8", errors="replace").splitlines()
             raise LabError(f"lab did not start: {lines[-1] if lines else 'no output'}")
         time.sleep(0.05)
+    # The lab outlives this command on purpose; mark it reaped so Popen does not warn about it.
+    process.returncode = 0
     click.echo(f"lab: running in the background (pid {process.pid}); inventory in {inventory_dir}")
 
 
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    return True
+    return state != "Z"  # a zombie has exited; only its parent has not reaped it yet
 
 
 @lab_group.command("stop")

@@ -216,7 +216,10 @@ def load_spec(path: Path) -> LabSpec:
     except OSError as error:
         raise LabError(f"{path}: cannot read the lab spec ({error.strerror})") from None
     except yaml.YAMLError as error:
-        raise LabError(f"{path}: not valid YAML ({error})") from None
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "syntax error"
+        raise LabError(f"{path}: not valid YAML{where}: {problem}") from None
     return parse_spec(raw, str(path))
 
 
