@@ -34,9 +34,7 @@ def test_first_run_commits_every_file_and_leaves_git_status_clean(
         assert (archive.path / path).read_text() == text
 
 
-def test_outcome_reports_git_blob_ids_and_sizes(
-    archive: ConfigRepo, git: GitFn, device_files: FilesFn
-) -> None:
+def test_outcome_reports_git_blob_ids_and_sizes(archive: ConfigRepo, git: GitFn) -> None:
     files = {"acme/core-sw1.cfg": "hostname core-sw1\nend\n"}
     (change,) = archive.commit_run(files, run_id=1).files
 
@@ -46,9 +44,7 @@ def test_outcome_reports_git_blob_ids_and_sizes(
     assert archive.blob_ids() == {"acme/core-sw1.cfg": change.blob_id}
 
 
-def test_identical_second_run_makes_no_commit(
-    archive: ConfigRepo, git: GitFn, device_files: FilesFn
-) -> None:
+def test_identical_second_run_makes_no_commit(archive: ConfigRepo, device_files: FilesFn) -> None:
     first = archive.commit_run(device_files(50), run_id=1)
     second = archive.commit_run(device_files(50), run_id=2)
 
@@ -142,9 +138,7 @@ def test_open_refuses_a_folder_inside_another_repository(
         ConfigRepo.open(archive.path / "acme", **author)
 
 
-def test_init_refuses_a_folder_with_content(
-    tmp_path: Path, git: GitFn, author: dict[str, str]
-) -> None:
+def test_init_refuses_a_folder_with_content(tmp_path: Path, author: dict[str, str]) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(RepoError, match="exists and is not an empty folder"):
         ConfigRepo.init(tmp_path, **author)
