@@ -11,7 +11,7 @@ HUAWEI = Platform(
     comment_prefix="# ",
     commands=(
         # Kept whole but for memory use; the uptime tail is cut by the volatile rules below.
-        Command("display version", as_comment=True, drop=(r"^FLASH Available\s+Memory Size",)),
+        Command("display version", as_comment=True, drop=(r"(?i)^FLASH\s+available\b",)),
         Command("display current-configuration", is_config=True, read_timeout=120.0),
     ),
     error_patterns=(r"^Error: ",),
