@@ -92,7 +92,7 @@ def generate_body(device: str, size: int) -> str:
 
     def prefix(i: int) -> list[tuple[str, str]]:
         name = f"PL-{c.CUSTOMERS[(i // 20) % len(c.CUSTOMERS)]}-{i // 180}"
-        line = f"ip prefix-list {name} seq {10 * (i % 20 + 1)} permit {c.cidr(rng, range(16, 25))}"
+        line = f"ip prefix-list {name} seq {10 * (i % 20 + 1)} permit {c.cidr(rng, range(16, 24))}"
         return [("prefixes", line + " le 24")]
 
     def assemble(s: dict[str, list[str]]) -> str:

@@ -137,7 +137,7 @@ def generate_body(device: str, size: int) -> str:
 
     def prefix(i: int) -> list[tuple[str, str]]:
         name = f"PL-{c.CUSTOMERS[(i // 20) % len(c.CUSTOMERS)]}-{i // 180}"
-        entry = f"seq {5 * (i % 20 + 1)} permit {c.cidr(rng, range(16, 25))} le 24"
+        entry = f"seq {5 * (i % 20 + 1)} permit {c.cidr(rng, range(16, 24))} le 24"
         line = f"ip prefix-list {name} {entry}"
         return [("prefixes", line)]
 

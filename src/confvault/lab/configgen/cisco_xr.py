@@ -88,7 +88,7 @@ def generate_body(device: str, size: int) -> str:
             if i % 30 == 0
             else ""
         )
-        text += f"  {c.cidr(rng, range(16, 25))} le 24"
+        text += f"  {c.cidr(rng, range(16, 24))} le 24"
         text += "\nend-set\n!" if i % 30 == 29 else ","
         return [("prefixes", text)]
 
