@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install test test-all lint fmt demo bench bench-db clean
+.PHONY: help install test test-all lint fmt demo bench bench-db bench-git clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -35,6 +35,15 @@ fmt: $(STAMP)  ## apply ruff format and autofixes
 
 demo: $(STAMP)  ## lab of ~30 devices on 8 platforms: back up, change 3, back up, status, git log
 	PATH="$(abspath $(VENV))/bin:$$PATH" bash scripts/demo.sh
+
+bench: $(STAMP)  ## collection benchmark: lab of N devices, confvault vs plain netmiko (bench/results/latest.json)
+	$(PY) bench/collection.py $(BENCH_ARGS)
+
+bench-db: $(STAMP)  ## status-query benchmark on PostgreSQL with 10,000 devices x 365 runs
+	$(PY) bench/db_queries.py $(BENCH_ARGS)
+
+bench-git: $(STAMP)  ## archive commit and history benchmark (3,000 devices x 365 runs)
+	$(PY) bench/git_commit.py $(BENCH_ARGS)
 
 clean:  ## remove the venv, caches and demo output
 	rm -rf $(VENV) demo .mypy_cache .ruff_cache .pytest_cache
