@@ -44,6 +44,15 @@ class Collected:
 
 
 def _collect_task(task: Task, read_timeout: float) -> Result:
+    # Close at once, as the product does: thousands of idle paramiko threads would swamp the client.
+    try:
+        return _collect(task, read_timeout)
+    finally:
+        if "netmiko" in task.host.connections:
+            task.host.close_connection("netmiko")
+
+
+def _collect(task: Task, read_timeout: float) -> Result:
     platform = task.host.platform or ""
     enable = platform in NEEDS_ENABLE
     version = task.run(
