@@ -7,7 +7,7 @@ from confvault.platforms.spec import REMOVED, Command, Platform, drop, mask
 
 # On a virtual chassis member the prompt is preceded by a '{master:0}' line that netmiko leaves in
 # the output; it is session state, not configuration.
-_VC_STATE = r"^\{(?:master|backup|linecard|primary|secondary)(?::\d+)?\}$"
+_VC_STATE = r"^\{(?:master|backup|linecard|primary|secondary)(?::\w+)?\}$"
 
 JUNIPER_JUNOS = Platform(
     name="juniper_junos",

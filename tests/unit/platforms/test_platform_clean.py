@@ -53,6 +53,15 @@ def test_carriage_return_overwrites_like_a_terminal() -> None:
     assert "interface x\n" in clean(TOY, ["", config], mask_secrets=False)
 
 
+def test_a_pager_prompt_erased_by_cursor_moves_vanishes() -> None:
+    # VRP / Comware: "  ---- More ----", then ESC[42D, 42 blanks, ESC[42D, then the next line.
+    erased = "  ---- More ----\x1b[42D" + " " * 42 + "\x1b[42D"
+    config = f"hostname r1\n{erased}interface x\n ip address 10.0.0.1\nend\n"
+    assert clean(TOY, ["", config], mask_secrets=False) == (
+        "hostname r1\ninterface x\n ip address 10.0.0.1\nend\n"
+    )
+
+
 def test_result_is_deterministic_and_ends_with_one_newline() -> None:
     outputs = [VERSION, CONFIG + "\n\n\n"]
     first = clean(TOY, outputs, mask_secrets=True)
