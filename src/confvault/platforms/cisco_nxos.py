@@ -1,6 +1,7 @@
 """Cisco NX-OS (netmiko ``cisco_nxos``).
 
-NX-OS prints no closing line, so completeness rests on the '!Command:' header and a line count.
+NX-OS prints no closing line, so completeness rests on structure: the '!Command:' header, the
+'line vty' section every NX-OS configuration has, and a line count.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ CISCO_NXOS = Platform(
         drop(r"^Last reset at "),
     ),
     secrets=CISCO_STYLE_SECRETS,
-    required=(r"^!Command: show running-config\b",),
+    # NX-OS always prints 'line vty' after the interfaces, near the end: its absence shows a
+    # session cut before the last sections.
+    required=(r"^!Command: show running-config", r"^line vty$"),
     min_config_lines=5,
 )

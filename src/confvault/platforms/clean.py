@@ -152,7 +152,7 @@ def _check_complete(platform: Platform, command: Command, lines: list[str]) -> N
         if not any(regex.search(line) for line in content):
             raise OutputRejected(
                 ErrorClass.INCOMPLETE,
-                f"{name} output lacks a line matching {pattern!r} (truncated or wrong command?)",
+                f"{name} output lacks {_describe(pattern)} (truncated or wrong command?)",
             )
 
 
@@ -208,6 +208,14 @@ def _apply(rules: Iterable[LineRule], lines: list[str]) -> list[str]:
 
 def _as_comments(prefix: str, lines: list[str]) -> list[str]:
     return [(prefix + line).rstrip() for line in lines]
+
+
+def _describe(pattern: str) -> str:
+    """'^line vty$' reads as "the 'line vty' line"; a real regex is shown as one."""
+    text = pattern.removeprefix("^").removesuffix("$")
+    if not any(char in text for char in ".^$*+?{}[]\\|()"):
+        return f"the {text!r} line"
+    return f"a line matching {pattern!r}"
 
 
 def _shorten(line: str, limit: int = 60) -> str:

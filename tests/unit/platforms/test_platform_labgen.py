@@ -5,12 +5,15 @@ Both sides follow docs/platform-contract.md; this is where a drift between them 
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from confvault.lab import configgen
-from confvault.platforms import clean, get_platform, platform_names
+from confvault.lab.device import without_end_marker
+from confvault.models import ErrorClass
+from confvault.platforms import OutputRejected, clean, get_platform, platform_names
 
 BOOT = datetime(2026, 11, 1, 3, 4, 5, tzinfo=UTC)
 FIRST = datetime(2026, 11, 25, 10, 20, 1, tzinfo=UTC)
@@ -58,3 +61,24 @@ def test_planted_secrets_are_masked_only_when_asked(name: str) -> None:
     assert secrets
     assert [s for s in secrets if s in masked] == []
     assert [s for s in secrets if s not in plain] == []
+
+
+@pytest.mark.parametrize("name", platform_names())
+def test_the_labs_truncated_session_is_refused_as_incomplete(name: str) -> None:
+    body = configgen.generate_body(name, "core-sw1", 20_000)
+    version, config = _outputs(name, body, FIRST, 1)
+    with pytest.raises(OutputRejected) as caught:
+        clean(get_platform(name), [version, without_end_marker(name, config)], mask_secrets=False)
+    assert caught.value.error_class is ErrorClass.INCOMPLETE
+    assert "truncated" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", platform_names())
+def test_binary_noise_instead_of_a_configuration_is_refused(name: str) -> None:
+    # What netmiko makes of the lab's garbage fault: random bytes decoded with errors="ignore".
+    noise = random.Random(name).randbytes(4096).decode("utf-8", "ignore") + "\r\n"
+    version = configgen.render_version(name, "core-sw1", FIRST, BOOT)
+    with pytest.raises(OutputRejected) as caught:
+        clean(get_platform(name), [version, noise], mask_secrets=False)
+    assert caught.value.error_class is ErrorClass.INCOMPLETE
+    assert "non-printable" in str(caught.value)
