@@ -62,7 +62,8 @@ def clean(platform: Platform, outputs: Sequence[str], *, mask_secrets: bool) -> 
 
 def normalise(raw: str) -> list[str]:
     """Lines as a terminal would show them, without trailing blanks or blank first/last lines."""
-    text = _CURSOR_LEFT.sub(lambda m: "\b" * int(m.group(1) or 1), raw)
+    # Capped: a line is never wider than this, and a hostile count must not allocate gigabytes.
+    text = _CURSOR_LEFT.sub(lambda m: "\b" * min(int(m.group(1) or 1), 4096), raw)
     text = _ANSI.sub("", text).replace("\r\n", "\n")
     lines = [_render_overwrites(line).rstrip() for line in text.split("\n")]
     return _trim_blank_edges(lines)
