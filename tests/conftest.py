@@ -22,6 +22,16 @@ import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/data/platforms/*/*/expected.cfg from the current rules",
+    )
+
+
 LOCAL_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 

@@ -18,6 +18,10 @@ class ConfvaultError(Exception):
 
     exit_code: int = EXIT_CANNOT_RUN
 
+    def __str__(self) -> str:
+        # One line whatever went in: a path, a value or a device's text may hold line breaks.
+        return " ".join(super().__str__().split())
+
 
 class ConfigError(ConfvaultError):
     """Bad settings file, environment variable or command-line value (exit 2)."""

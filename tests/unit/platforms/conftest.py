@@ -1,17 +1,8 @@
-"""Options for the platform golden-file tests."""
+"""Fixtures for the platform golden-file tests (``--update-golden`` is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--update-golden",
-        action="store_true",
-        default=False,
-        help="rewrite tests/data/platforms/*/*/expected.cfg from the current rules",
-    )
 
 
 @pytest.fixture
