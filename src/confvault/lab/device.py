@@ -11,6 +11,7 @@ from confvault.lab.spec import DeviceSpec
 from confvault.lab.textsource import GEN
 
 HUGE_SIZE = 20_000_000  # the `huge` fault: ~20 MB, still a valid configuration
+GENERATED_MIN, GENERATED_MAX = 2_000, 2_000_000  # what configgen.generate_body accepts
 SLOW_RATE_BPS = 40  # the `slow` fault: far slower than any sane read timeout
 
 
@@ -55,9 +56,11 @@ class DeviceRuntime:
         """The full output of the configuration command, shaped by the device's fault."""
         platform, name = self.spec.platform, self.spec.name
         if fault == "huge":
-            body = self.generated_body(HUGE_SIZE)
+            # the generator stops at GENERATED_MAX bytes: repeat its largest body up to HUGE_SIZE
+            block = self.generated_body(GENERATED_MAX).rstrip("\n") + "\n"
+            body = block * max(1, HUGE_SIZE // len(block))
         elif fault == "shrink":
-            body = self.generated_body(max(self.spec.size // 10, 200))
+            body = self.generated_body(max(self.spec.size // 10, GENERATED_MIN))
         else:
             body = self.current_body(lab_dir)
         text = GEN.render_config(platform, name, body, datetime.now(UTC), self.sessions)
