@@ -6,10 +6,16 @@ It runs on a worker thread, talks only to its device, and never raises: every fa
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import itertools
 import socket
+import threading
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from netmiko.channel import SSHChannel
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
     NetmikoTimeoutException,
@@ -22,6 +28,7 @@ from paramiko.ssh_exception import AuthenticationException, SSHException
 
 from confvault.models import CollectResult, Device, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
+from confvault.runner.hosts import CONNECTION_NAME
 
 _UNREACHABLE_HINTS = ("TCP connection to device failed", "DNS failure", "Connection refused")
 _DISCONNECT_HINTS = ("Socket is closed", "closed by remote", "EOF", "Connection reset", "not open")
@@ -36,13 +43,112 @@ def first_line(text: str, limit: int = 300) -> str:
     return text.strip()[:limit]
 
 
+def _read_buffer_noticing_close(self: SSHChannel) -> str:
+    """netmiko's ``read_buffer``, but a closed, drained channel raises instead of reading as "".
+
+    paramiko's ``recv_ready()`` stays False on a closed channel, so netmiko would poll a dead
+    session until its read timeout: a device that drops the session, or one the deadline watchdog
+    cut, would hold its worker for the whole timeout and be reported as slow, not as dropped.
+    """
+    channel = self.remote_conn
+    if channel is not None and channel.closed and not channel.recv_ready():
+        raise ReadException("Channel stream closed by remote device.")
+    return _NETMIKO_READ_BUFFER(self)
+
+
+_NETMIKO_READ_BUFFER = SSHChannel.read_buffer
+SSHChannel.read_buffer = _read_buffer_noticing_close  # type: ignore[method-assign]
+
+
+@dataclass(order=True)
+class _Watch:
+    deadline: float
+    order: int
+    sock: socket.socket = field(compare=False)
+    expired: bool = field(default=False, compare=False)
+    done: bool = field(default=False, compare=False)
+
+
+class DeadlineWatchdog:
+    """One thread that shuts a device's TCP socket when its deadline passes.
+
+    netmiko's own timeouts are per read, so a device trickling output (or a pager that never ends)
+    can keep a worker far beyond the per-device deadline. Shutting the socket ends the SSH
+    transport; every read or write in the worker then fails at once and the worker is free.
+    """
+
+    def __init__(self) -> None:
+        self._heap: list[_Watch] = []
+        self._wake = threading.Condition()
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, sock: socket.socket, deadline: float) -> _Watch:
+        entry = _Watch(deadline, next(self._order), sock)
+        with self._wake:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._loop, name="confvault-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+        return entry
+
+    def release(self, entry: _Watch) -> None:
+        with self._wake:
+            entry.done = True  # dropped from the heap lazily, when it comes up
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                while self._heap and self._heap[0].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._wake.wait()
+                    continue
+                due = self._heap[0].deadline - time.monotonic()
+                if due > 0:
+                    self._wake.wait(due)
+                    continue
+                entry = heapq.heappop(self._heap)
+                entry.expired = True
+            with contextlib.suppress(OSError):
+                entry.sock.shutdown(socket.SHUT_RDWR)
+
+
+WATCHDOG = DeadlineWatchdog()
+
+
+def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
+    """The device's TCP connection, opened here so the watchdog can cut it."""
+    try:
+        sock = socket.create_connection((hostname, port), timeout=timeout)
+    except ConnectionRefusedError:
+        raise ConnectionRefusedError(f"connection to {hostname}:{port} refused") from None
+    except TimeoutError:
+        raise ConnectionRefusedError(
+            f"TCP connection to {hostname}:{port} failed: no answer within {timeout:g} s"
+        ) from None
+    except socket.gaierror as error:
+        raise ConnectionRefusedError(f"DNS failure for {hostname!r}: {error.strerror}") from None
+    except OSError as error:
+        raise ConnectionRefusedError(
+            f"TCP connection to {hostname}:{port} failed: {error.strerror or error}"
+        ) from None
+    return sock
+
+
 def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass, str]:
     """Map an exception raised while talking to a device to an error class and one readable line."""
     text = str(error)
     if isinstance(error, OutputRejected):
         return error.error_class, str(error)
     if isinstance(error, NetmikoAuthenticationException | AuthenticationException):
-        return ErrorClass.AUTH, "authentication failed (username, password or enable secret rejected)"
+        return (
+            ErrorClass.AUTH,
+            "authentication failed (username, password or enable secret)",
+        )
     if isinstance(error, ConnectionRefusedError) or any(h in text for h in _UNREACHABLE_HINTS):
         return ErrorClass.UNREACHABLE, first_line(text)
     if deadline_passed:
@@ -51,9 +157,8 @@ def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass
         return ErrorClass.TIMEOUT, first_line(text)
     if isinstance(error, NetmikoTimeoutException | socket.timeout | TimeoutError):
         return ErrorClass.TIMEOUT, first_line(text)
-    if isinstance(error, EOFError | ConnectionError | ReadException | SSHException | OSError) or any(
-        h in text for h in _DISCONNECT_HINTS
-    ):
+    dropped = EOFError | ConnectionError | ReadException | SSHException | OSError
+    if isinstance(error, dropped) or any(h in text for h in _DISCONNECT_HINTS):
         return ErrorClass.DISCONNECTED, first_line(text) or type(error).__name__
     if isinstance(error, ValueError) and "pattern" in text.lower():
         # netmiko raises ValueError when it cannot find the prompt it expects after login
@@ -62,7 +167,11 @@ def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass
 
 
 def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: int = 1) -> Result:
-    """Nornir task: the whole collection of one device, bounded by ``timeout`` seconds."""
+    """Nornir task: the whole collection of one device, bounded by ``timeout`` seconds.
+
+    The deadline covers everything (TCP, login, every command): the watchdog cuts the socket when
+    it passes, so a device that never stops talking cannot hold the worker.
+    """
     device: Device = task.host.data["device"]
     platform = get_platform(device.platform)
     started = datetime.now(UTC)
@@ -70,7 +179,14 @@ def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: i
     config: str | None = None
     error_class: ErrorClass | None = None
     message = ""
+    watch: _Watch | None = None
     try:
+        sock = open_socket(device.hostname, device.port, min(timeout, 10.0))
+        watch = WATCHDOG.watch(sock, deadline)
+        task.host.connection_options[CONNECTION_NAME].extras = {
+            **(task.host.connection_options[CONNECTION_NAME].extras or {}),
+            "sock": sock,
+        }
         outputs: list[str] = []
         for command in platform.commands:
             remaining = deadline - time.monotonic()
@@ -85,13 +201,20 @@ def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: i
             )
             outputs.append(str(result.result))
         config = clean(platform, outputs, mask_secrets=mask_secrets)
-    except Exception as error:  # noqa: BLE001 - every failure becomes data, the run goes on
-        error_class, message = classify(error, deadline_passed=time.monotonic() >= deadline)
+    except Exception as error:  # every failure becomes data; the run goes on
+        cut = watch is not None and watch.expired
+        error_class, message = classify(error, deadline_passed=cut or time.monotonic() >= deadline)
+        if error_class is ErrorClass.TIMEOUT and cut:
+            message = f"no complete configuration within the {timeout:g} s deadline; session cut"
     finally:
-        try:
+        if watch is not None:
+            WATCHDOG.release(watch)
+        # A half-dead session may fail to close; it is gone anyway.
+        with contextlib.suppress(Exception):
             task.host.close_connections()
-        except Exception:  # noqa: BLE001, S110 - a half-dead session may fail to close; it is gone anyway
-            pass
+        if watch is not None:
+            with contextlib.suppress(OSError):
+                watch.sock.close()
     collected = CollectResult(
         device=device.name,
         provider=device.provider,
