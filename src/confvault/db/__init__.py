@@ -17,6 +17,7 @@ from confvault.db.records import (
     RunRecord,
     Summary,
 )
+from confvault.db.retention import PrunePlan, PruneResult, Retention
 from confvault.db.store import Store
 
 __all__ = [
@@ -26,7 +27,10 @@ __all__ = [
     "DeviceDetail",
     "DeviceState",
     "Page",
+    "PrunePlan",
+    "PruneResult",
     "Queries",
+    "Retention",
     "RunRecord",
     "Store",
     "Summary",

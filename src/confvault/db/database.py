@@ -9,6 +9,7 @@ from sqlalchemy.engine import URL
 from confvault.db import migrate
 from confvault.db.engine import make_engine, redact_url
 from confvault.db.queries import Queries
+from confvault.db.retention import Retention
 from confvault.db.store import Store
 from confvault.errors import DatabaseError
 
@@ -30,6 +31,7 @@ class Database:
         self.display_url = redact_url(self.engine.url)
         self.store = Store(self.engine)
         self.queries = Queries(self.engine)
+        self.retention = Retention(self.engine)
 
     def upgrade(self) -> None:
         migrate.upgrade(self.engine)

@@ -161,4 +161,6 @@ class BackupRow(Base):
         Index("ix_backups_status_backup_date", "status", "backup_date"),
         # Run totals (finish_run, summary of a running run) count one run's rows.
         Index("ix_backups_run_id_status", "run_id", "status"),
+        # Retention: "is there a newer row of this device with the same status?" (migration 0002).
+        Index("ix_backups_device_id_status_backup_date", "device_id", "status", "backup_date"),
     )

@@ -16,7 +16,12 @@ from confvault.db.tables import Base
 
 EXPECTED_INDEXES = {
     "devices": {("active", "updated_at"), ("provider",)},
-    "backups": {("device_id", "backup_date"), ("status", "backup_date"), ("run_id", "status")},
+    "backups": {
+        ("device_id", "backup_date"),
+        ("status", "backup_date"),
+        ("run_id", "status"),
+        ("device_id", "status", "backup_date"),  # retention (0002)
+    },
 }
 
 
