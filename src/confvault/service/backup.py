@@ -9,18 +9,23 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from confvault.config_repo import ConfigRepo
 from confvault.db import Database
 from confvault.db.records import BackupRecord
+from confvault.errors import ConfigError, DatabaseError
 from confvault.inventory import load_inventory
 from confvault.models import BackupStatus, CollectResult, CommitOutcome, Device, RunStatus
-from confvault.runner import Collection, RunnerOptions
+from confvault.runner import Collection as DeviceCollection
+from confvault.runner import RunnerOptions
 from confvault.service.lock import RunLock, other_host_run_alive
 from confvault.service.project import open_archive, open_database
+from confvault.service.shrink import guard_shrink
+from confvault.service.status_journal import PendingRun, StatusJournal
 from confvault.settings import Settings
 
 DB_BATCH = 500
@@ -53,6 +58,8 @@ class RunReport:
     results: tuple[CollectResult, ...]
     commit: CommitOutcome
     timings: Mapping[str, float] = field(default_factory=dict)
+    # Set when the database went away before the run's rows were written: where they wait.
+    status_pending: Path | None = None
 
     @property
     def failed(self) -> tuple[CollectResult, ...]:
@@ -103,7 +110,7 @@ def _collect(
     results: dict[str, CollectResult] = {}
     pending = list(devices)
     for attempt in range(1, settings.retries + 2):
-        collection = Collection(pending, options, attempt=attempt)
+        collection = DeviceCollection(pending, options, attempt=attempt)
         try:
             for result in collection:
                 results[result.device] = result
@@ -111,6 +118,7 @@ def _collect(
                     on_result(result)  # retried devices report again; the display keys by name
         except KeyboardInterrupt:
             collection.stop()
+            _drain(collection, results)
             return results, True
         pending = [
             d
@@ -125,6 +133,16 @@ def _collect(
     return results, False
 
 
+def _drain(collection: DeviceCollection, results: dict[str, CollectResult]) -> None:
+    """After Ctrl-C/SIGTERM: keep the devices already in progress (each ends by its deadline).
+    A second interrupt gives up on them."""
+    try:
+        for result in collection:
+            results[result.device] = result
+    except KeyboardInterrupt:
+        pass
+
+
 def run_backup(
     settings: Settings,
     selection: Selection = Selection(),
@@ -132,21 +150,30 @@ def run_backup(
     env: Mapping[str, str] | None = None,
     on_result: ProgressCallback | None = None,
     on_start: Callable[[int], None] | None = None,
+    accept_shrink: Collection[str] = (),
 ) -> RunReport:
     """Back up the selected active devices. Raises ConfvaultError subclasses for bad input (exit 2)
-    or an unusable database/archive (exit 3) before any device is contacted."""
+    or an unusable database/archive (exit 3) before any device is contacted.
+
+    ``accept_shrink`` names devices whose configuration may shrink below half its archived size
+    in this run (otherwise held back as SUSPECT)."""
     timings: dict[str, float] = {}
     inventory = load_inventory(settings.nornir_config, env=os.environ if env is None else env)
     devices = inventory.select(
         names=selection.names, provider=selection.provider, platform=selection.platform
     )
     by_name = {d.name: d for d in devices}
+    unknown = sorted(set(accept_shrink) - set(by_name))
+    if unknown:
+        raise ConfigError(f"--accept-shrink: {', '.join(unknown)} not among the selected devices")
     workers = settings.workers
+    journal = StatusJournal(settings.data_dir)
     with open_database(settings) as database:
         repo = open_archive(settings)
         with RunLock(repo.git_dir):
             repo.prepare()
             store = database.store
+            journal.replay(store, DB_BATCH)  # rows a lost database could not take last time
             store.mark_dead_runs(other_host_run_alive)
             store.sync_devices(inventory.devices)
             run_id = store.start_run(
@@ -159,48 +186,83 @@ def run_backup(
             results, interrupted = _collect(devices, settings, workers, on_result)
             timings["collect_s"] = time.perf_counter() - tick
             return _archive_and_record(
-                database, repo, run_id, started, results, by_name, interrupted, timings
+                _RunContext(database, repo, journal, run_id, started, by_name, accept_shrink),
+                results,
+                interrupted,
+                timings,
             )
 
 
+@dataclass(frozen=True, slots=True)
+class _RunContext:
+    database: Database
+    repo: ConfigRepo
+    journal: StatusJournal
+    run_id: int
+    started: datetime
+    by_name: Mapping[str, Device]
+    accept_shrink: Collection[str]
+
+
 def _archive_and_record(
-    database: Database,
-    repo: ConfigRepo,
-    run_id: int,
-    started: datetime,
+    run: _RunContext,
     results: Mapping[str, CollectResult],
-    by_name: Mapping[str, Device],
     interrupted: bool,
     timings: dict[str, float],
 ) -> RunReport:
-    ordered = [results[name] for name in by_name if name in results]
+    by_name = run.by_name
+    ordered = [
+        guard_shrink(results[name], by_name[name], run.repo.path, run.accept_shrink)
+        for name in by_name
+        if name in results
+    ]
     files = {
         by_name[r.device].archive_path: r.config for r in ordered if r.ok and r.config is not None
     }
     tick = time.perf_counter()
-    commit = repo.commit_run(files, run_id=run_id)
+    commit = run.repo.commit_run(files, run_id=run.run_id)
     if commit.commit_id is not None:
-        repo.write_commit_graph()
+        run.repo.write_commit_graph()
     timings["commit_s"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
     records = _backup_records(ordered, commit)
-    for start in range(0, len(records), DB_BATCH):
-        database.store.record_backups(run_id, records[start : start + DB_BATCH])
     if interrupted:
         status = RunStatus.INTERRUPTED
     elif all(r.ok for r in ordered) and len(ordered) == len(by_name):
         status = RunStatus.COMPLETED
     else:
         status = RunStatus.PARTIAL
-    database.store.finish_run(run_id, status, commit.commit_id)
+    pending_path = _record(run, records, status, commit.commit_id)
     timings["db_s"] = time.perf_counter() - tick
     return RunReport(
-        run_id=run_id,
+        run_id=run.run_id,
         status=status,
-        started_at=started,
+        started_at=run.started,
         ended_at=datetime.now(UTC),
         results=tuple(ordered),
         commit=commit,
         timings=timings,
+        status_pending=pending_path,
     )
+
+
+def _record(
+    run: _RunContext, records: Sequence[BackupRecord], status: RunStatus, commit_id: str | None
+) -> Path | None:
+    """Write the run's rows; if the database is gone, keep them in the local journal instead.
+
+    The configurations are committed already: losing the database now must not lose the run.
+    Each batch is its own transaction, so only the batches not yet written are journaled.
+    """
+    store = run.database.store
+    written = 0
+    try:
+        while written < len(records):
+            store.record_backups(run.run_id, records[written : written + DB_BATCH])
+            written += DB_BATCH
+        store.finish_run(run.run_id, status, commit_id)
+    except DatabaseError as error:
+        rest = tuple(records[written:])
+        return run.journal.save(PendingRun(run.run_id, status, commit_id, rest, error=str(error)))
+    return None
