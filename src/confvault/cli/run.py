@@ -126,6 +126,13 @@ def _print_report(report: RunReport, seconds: float) -> None:
 @click.option("--timeout", type=float, help="Per-device deadline in seconds (BACKUP_TIMEOUT).")
 @click.option("--retries", type=int, help="Extra rounds for transient failures (default 2).")
 @click.option("--mask-secrets/--no-mask-secrets", default=None, help="Mask secrets in the archive.")
+@click.option(
+    "--accept-shrink",
+    "accept_shrink",
+    multiple=True,
+    metavar="DEVICE",
+    help="Archive DEVICE even if its config shrank below half the archived size (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
 @click.pass_obj
 def run_command(
@@ -137,6 +144,7 @@ def run_command(
     timeout: float | None,
     retries: int | None,
     mask_secrets: bool | None,
+    accept_shrink: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Back up every active device of the inventory (or the selected ones)."""
@@ -152,6 +160,7 @@ def run_command(
             Selection(names=devices, provider=provider, platform=platform),
             on_start=display.start,
             on_result=display.update,
+            accept_shrink=accept_shrink,
         )
     finally:
         display.stop()
