@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
@@ -35,7 +36,8 @@ def emit_json(payload: Any) -> None:
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    # Piped into a log or a mail (cron), rich would assume 80 columns and cut device names.
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 def when(value: datetime | None) -> str:

@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 import click
 
 from confvault.errors import ConfvaultError, LabError
-from confvault.lab.control import read_pid
+from confvault.lab.control import Lab, read_pid
 from confvault.lab.inventory import credentials_env
 from confvault.lab.serve import serve_forever
 from confvault.lab.server import LabServer
@@ -161,6 +161,29 @@ def stop_command(lab_dir: Path) -> None:
         time.sleep(0.05)
     (lab_dir / "lab.pid").unlink(missing_ok=True)
     click.echo(f"lab: stopped (pid {pid})")
+
+
+@lab_group.command("change")
+@click.argument("devices", nargs=-1, required=True)
+@click.option("--lab-dir", type=click.Path(path_type=Path), default=DEFAULT_LAB_DIR)
+@_one_line_errors
+def change_command(devices: tuple[str, ...], lab_dir: Path) -> None:
+    """Make a realistic configuration change on each DEVICE of a running lab."""
+    lab = Lab.attach(lab_dir)
+    for name in devices:
+        lab.mutate(name)
+        click.echo(f"{name}: configuration changed")
+
+
+@lab_group.command("fault")
+@click.argument("device")
+@click.argument("fault")
+@click.option("--lab-dir", type=click.Path(path_type=Path), default=DEFAULT_LAB_DIR)
+@_one_line_errors
+def fault_command(device: str, fault: str, lab_dir: Path) -> None:
+    """Inject FAULT into DEVICE of a running lab (`none` clears it)."""
+    Lab.attach(lab_dir).set_fault(device, None if fault == "none" else fault)
+    click.echo(f"{device}: fault {fault}")
 
 
 @lab_group.command("serve", hidden=True)

@@ -22,7 +22,7 @@ from confvault.lab.device import LabDevice
 from confvault.lab.inventory import credentials_env, write_inventory
 from confvault.lab.labdir import LabDir
 from confvault.lab.server import POLL_INTERVAL_S, LabServer, LabStats
-from confvault.lab.spec import LabSpec, check_fault, spec_to_json
+from confvault.lab.spec import LabSpec, check_fault, spec_from_json, spec_to_json
 from confvault.lab.textsource import GEN
 
 START_TIMEOUT_S = 120.0
@@ -130,6 +130,22 @@ class Lab:
         self.stop()
 
     # -- what is running -----------------------------------------------------------------------
+
+    @classmethod
+    def attach(cls, lab_dir: Path) -> Lab:
+        """A handle on a lab already serving from ``lab_dir`` (``lab start --background``).
+
+        Faults and configurations are files the server re-reads, so this handle can change them.
+        """
+        try:
+            raw = json.loads((lab_dir / "spec.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise LabError(
+                f"{lab_dir}: no lab here (no readable spec.json); run `confvault lab start`"
+            ) from None
+        lab = cls(spec_from_json(raw), lab_dir)
+        lab._devices = load_devices(lab_dir)
+        return lab
 
     @property
     def devices(self) -> list[LabDevice]:

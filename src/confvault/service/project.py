@@ -52,7 +52,8 @@ def open_archive(settings: Settings) -> ConfigRepo:
 def init_project(directory: Path, *, env: Mapping[str, str]) -> tuple[list[Path], Settings]:
     """Write a new project's files, then create its empty archive and migrated database."""
     written = write_project(directory)
-    settings = load_settings(directory / "confvault.yaml", env=env, overrides={}, cwd=directory)
+    root = directory.absolute()
+    settings = load_settings(root / "confvault.yaml", env=env, overrides={}, cwd=root)
     open_archive(settings)
     with open_database(settings):
         pass
