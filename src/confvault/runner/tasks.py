@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import logging
 import socket
 import threading
 import time
@@ -29,6 +30,11 @@ from paramiko.ssh_exception import AuthenticationException, SSHException
 from confvault.models import CollectResult, Device, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
 from confvault.runner.hosts import CONNECTION_NAME
+
+# paramiko's transport thread logs every failed session with a full traceback; with no logging
+# configured, Python's last-resort handler prints that to stderr (cron mail). The failure is
+# already reported as this device's result. A configured root handler still receives it.
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
 _UNREACHABLE_HINTS = ("TCP connection to device failed", "DNS failure", "Connection refused")
 _DISCONNECT_HINTS = ("Socket is closed", "closed by remote", "EOF", "Connection reset", "not open")
