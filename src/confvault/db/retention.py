@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, exists, func, or_, select
+from sqlalchemy import Delete, Engine, and_, delete, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from confvault.db.engine import translated_errors
@@ -62,6 +62,13 @@ def _has_newer_twin(row: Any) -> ColumnElement[bool]:
 def prunable(cutoff: datetime) -> ColumnElement[bool]:
     """The condition a ``backups`` row must meet to be deleted by a prune at ``cutoff``."""
     return and_(backups_t.c.backup_date < cutoff, _has_newer_twin(backups_t))
+
+
+def batch_delete(cutoff: datetime, first_id: int, stop_id: int) -> Delete:
+    """One batch: the prunable rows with ``first_id <= id < stop_id``."""
+    return delete(backups_t).where(
+        backups_t.c.id >= first_id, backups_t.c.id < stop_id, prunable(cutoff)
+    )
 
 
 class Retention:
@@ -117,11 +124,8 @@ class Retention:
             if low is None:
                 return PruneResult(cutoff=cutoff, deleted=0, batches=0)
             for start in range(int(low), int(high) + 1, batch_size):
-                statement = delete(backups_t).where(
-                    backups_t.c.id >= start, backups_t.c.id < start + batch_size, prunable(cutoff)
-                )
                 with self._engine.begin() as conn:
-                    count = conn.execute(statement).rowcount
+                    count = conn.execute(batch_delete(cutoff, start, start + batch_size)).rowcount
                 deleted += count
                 batches += 1
                 if on_batch is not None:
