@@ -1,7 +1,7 @@
 """Status queries at 10,000 devices x 365 daily runs on PostgreSQL (issue 4). Not a timed test.
 
     .venv/bin/python bench/db_queries.py [--devices 10000] [--providers 50] [--runs 365]
-        [--url postgresql://postgres@127.0.0.1:5432/postgres] [--repeat 25] [--keep]
+        [--url postgresql://postgres@127.0.0.1:5432/postgres] [--repeat 25] [--keep] [--prune]
 
 Creates a fresh database on the server of ``--url`` (default $CONFVAULT_BENCH_PG_URL or the local
 server), migrates it, bulk-loads the fleet with INSERT ... SELECT generate_series (secondary
@@ -46,6 +46,8 @@ RETENTION = timedelta(days=90)
 # - devices with id % 200 = 0 fail on every run of the last 5 (currently failing);
 # - about 2 % of all other attempts fail at random (hash of run and device ids);
 # - about 3 % of successes carry a change.
+# Rows are written run by run (ORDER BY r.id), as the store writes them: one run's rows share
+# pages, as they do in production.
 NEVER_BACKED_UP = 20
 STOPPED_AFTER_FRACTION = 0.8
 
@@ -88,6 +90,7 @@ CROSS JOIN LATERAL (
 ) f
 WHERE d.id <= %(devices)s - %(never)s
   AND NOT (d.id %% 500 = 1 AND r.id > %(stopped_after)s)
+ORDER BY r.id, d.id
 """
 
 # What Store.record_backups keeps current, computed once for the whole fleet.
@@ -284,6 +287,23 @@ def time_queries(
     return results
 
 
+def time_prune(url: str, runs: int) -> dict[str, Any]:
+    """The real batched prune at the 90-day cutoff (deletes about three quarters of the rows)."""
+    now = T0 + timedelta(days=runs - 1, hours=1)
+    with Database(url) as db:
+        start = time.perf_counter()
+        result = db.retention.prune(now - RETENTION)
+        seconds = time.perf_counter() - start
+    figures = {
+        "seconds": round(seconds, 1),
+        "deleted": result.deleted,
+        "batches": result.batches,
+        "rows_per_s": round(result.deleted / seconds) if seconds else None,
+    }
+    print(f"  prune --older-than {RETENTION.days}d: {figures}", flush=True)
+    return figures
+
+
 def table(results: dict[str, dict[str, Any]]) -> str:
     lines = [
         "| query | median ms | p95 ms | target ms | ok |",
@@ -306,6 +326,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--url", default=DEFAULT_URL, help="a database on the server to use")
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
+    parser.add_argument(
+        "--prune", action="store_true", help="also time the real 90-day prune (minutes)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.devices <= NEVER_BACKED_UP or args.runs < 6 or args.providers < 1:
@@ -324,6 +347,7 @@ def main() -> None:
         print(f"generated {data['backup_rows']:,} backup rows in {generation_s} s", flush=True)
         print("timing", flush=True)
         results = time_queries(url, args.devices, args.providers, args.runs, args.repeat)
+        prune = time_prune(url, args.runs) if args.prune else None
     finally:
         if not args.keep:
             _admin(args.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -335,6 +359,7 @@ def main() -> None:
         "generation_s": generation_s,
         "generation_steps_s": steps,
         "queries": results,
+        "prune": prune,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
@@ -345,6 +370,11 @@ def main() -> None:
         f" + indexes {data['backups_indexes_mb']} MB); generated in {generation_s} s"
     )
     print(table(results))
+    if prune is not None:
+        print(
+            f"\nprune --older-than {RETENTION.days}d: {prune['deleted']:,} rows in"
+            f" {prune['batches']} batches, {prune['seconds']} s"
+        )
     print(f"\nwrote {args.output}")
 
 
