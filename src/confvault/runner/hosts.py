@@ -1,10 +1,11 @@
-"""Turn validated confvault devices into a Nornir inventory (the only place nornir sees credentials)."""
+"""Turn validated devices into a Nornir inventory: the only place nornir sees credentials."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from nornir.core.configuration import Config
 from nornir.core.inventory import (
     ConnectionOptions,
     Defaults,
@@ -15,6 +16,7 @@ from nornir.core.inventory import (
 )
 
 from confvault.models import Device
+from confvault.runner.connection import FastNetmiko
 
 CONNECTION_NAME = "netmiko"  # nornir-netmiko's connection plugin name
 
@@ -38,10 +40,36 @@ def netmiko_extras(device: Device, timeout: float) -> dict[str, Any]:
     return extras
 
 
+class CollectHost(Host):
+    """A Nornir host whose ``netmiko`` connection is ``FastNetmiko``.
+
+    nornir-netmiko's tasks ask for the connection by the fixed name ``netmiko``; opening it here
+    swaps in the tuned plugin without touching Nornir's process-wide plugin registry.
+    """
+
+    __slots__ = ()
+
+    def get_connection(self, connection: str, configuration: Config) -> Any:
+        if connection == CONNECTION_NAME and connection not in self.connections:
+            params = self.get_connection_parameters(connection)
+            plugin = FastNetmiko()
+            plugin.open(
+                hostname=params.hostname,
+                username=params.username,
+                password=params.password,
+                port=params.port,
+                platform=params.platform,
+                extras=params.extras,
+                configuration=configuration,
+            )
+            self.connections[connection] = plugin
+        return super().get_connection(connection, configuration)
+
+
 def build_inventory(devices: Sequence[Device], timeout: float) -> Inventory:
     hosts = Hosts()
     for device in devices:
-        hosts[device.name] = Host(
+        hosts[device.name] = CollectHost(
             name=device.name,
             hostname=device.hostname,
             port=device.port,
