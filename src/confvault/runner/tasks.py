@@ -105,6 +105,16 @@ class DeadlineWatchdog:
         with self._wake:
             entry.done = True  # dropped from the heap lazily, when it comes up
 
+    def cut_all(self) -> None:
+        """Cut every session in progress now (the run was interrupted): workers end at once."""
+        with self._wake:
+            entries = [e for e in self._heap if not e.done]
+            for entry in entries:
+                entry.expired = True
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                entry.sock.shutdown(socket.SHUT_RDWR)
+
     def _loop(self) -> None:
         while True:
             with self._wake:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from confvault.config_repo import ConfigRepo
+from confvault.config_repo.journal import crash_point
 from confvault.db import Database
 from confvault.db.records import BackupRecord
 from confvault.errors import ConfigError, DatabaseError
@@ -22,6 +23,7 @@ from confvault.inventory import load_inventory
 from confvault.models import BackupStatus, CollectResult, CommitOutcome, Device, RunStatus
 from confvault.runner import Collection as DeviceCollection
 from confvault.runner import RunnerOptions
+from confvault.runner.tasks import WATCHDOG
 from confvault.service.lock import RunLock, other_host_run_alive
 from confvault.service.project import open_archive, open_database
 from confvault.service.shrink import guard_shrink
@@ -134,11 +136,13 @@ def _collect(
 
 
 def _drain(collection: DeviceCollection, results: dict[str, CollectResult]) -> None:
-    """After Ctrl-C/SIGTERM: keep the devices already in progress (each ends by its deadline).
-    A second interrupt gives up on them."""
+    """After Ctrl-C/SIGTERM: sessions in progress are cut so the run ends now; a device that
+    still finished whole is kept, one that failed (most likely by the cut) gets no row."""
+    WATCHDOG.cut_all()
     try:
         for result in collection:
-            results[result.device] = result
+            if result.ok:
+                results[result.device] = result
     except KeyboardInterrupt:
         pass
 
@@ -261,6 +265,7 @@ def _record(
         while written < len(records):
             store.record_backups(run.run_id, records[written : written + DB_BATCH])
             written += DB_BATCH
+            crash_point("after-db-batch")  # test hook: die between status batches
         store.finish_run(run.run_id, status, commit_id)
     except DatabaseError as error:
         rest = tuple(records[written:])

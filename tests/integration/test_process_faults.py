@@ -1,0 +1,198 @@
+"""Real processes killed, signalled, racing, or losing their database: nothing archived is lost.
+
+Each run here is the real ``confvault`` command in a child process, against an in-process lab.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from confvault.lab import Lab, parse_spec
+from confvault.models import RunStatus
+from confvault.service import open_database, runs
+from tests.integration.conftest import Project
+from tests.integration.test_faults import make_project
+
+pytestmark = pytest.mark.integration
+
+DEVICES = 4  # the first one is made to hang where a test needs a run in progress
+HANG_TIMEOUT_S = 8
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": DEVICES, "size": 3000}]})
+    root = tmp_path / "project"
+    with Lab(spec, tmp_path / "lab", inventory_dir=root / "inventory") as lab:
+        yield make_project(root, lab, timeout=HANG_TIMEOUT_S)
+
+
+def start_run(project: Project, *args: str, **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "confvault",
+            "--config",
+            str(project.root / "confvault.yaml"),
+            "run",
+            "--json",
+            *args,
+        ],
+        env={**project.env, **env},
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition: object, what: str, limit_s: float = 20.0) -> None:
+    assert callable(condition)
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def lock_holder(project: Project) -> str:
+    lock = project.archive / ".git" / "confvault-run.lock"
+    return lock.read_text() if lock.exists() else ""
+
+
+def collecting(project: Project, process: subprocess.Popen[str]) -> None:
+    """Wait until the run holds the lock and the healthy devices have been read."""
+    wait_for(lambda: f"pid {process.pid}" in lock_holder(project), "the run lock")
+    wait_for(lambda: project.lab.stats().connections >= DEVICES, "every device contacted")
+    time.sleep(1.0)  # healthy 3 KB configs are read well within this
+
+
+def archive_is_sound(project: Project) -> None:
+    project.git("fsck", "--no-dangling")
+    assert project.git("status", "--porcelain") == ""
+
+
+def run_statuses(project: Project) -> list[RunStatus]:
+    return [r.status for r in sorted(runs(project.settings()), key=lambda r: r.id)]
+
+
+def test_second_run_exits_3_naming_the_holder(project: Project) -> None:
+    project.run()
+    project.lab.set_fault(project.lab.devices[0].name, "silent")
+    first = start_run(project)
+    try:
+        wait_for(lambda: f"pid {first.pid}" in lock_holder(project), "the run lock")
+        second = project.cli("run")
+        assert second.returncode == 3
+        assert f"pid {first.pid}" in second.stderr and "Traceback" not in second.stderr
+    finally:
+        first.send_signal(signal.SIGTERM)  # no need to wait for the silent device's deadline
+        first.communicate(timeout=60)
+    assert first.returncode == 1
+
+
+def test_kill_9_during_collection_marks_the_run_aborted(project: Project) -> None:
+    project.run()
+    project.lab.set_fault(project.lab.devices[0].name, "silent")
+    victim = start_run(project)
+    collecting(project, victim)
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate(timeout=10)
+    project.lab.set_fault(project.lab.devices[0].name, None)
+
+    after = project.cli("run", "--json")
+
+    assert after.returncode == 0, after.stderr
+    assert run_statuses(project) == [RunStatus.COMPLETED, RunStatus.ABORTED, RunStatus.COMPLETED]
+    archive_is_sound(project)
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        pytest.param("after-blobs", marks=pytest.mark.slow),  # config_repo tests every point;
+        "after-update-ref",  # here one in the default suite covers the whole product
+        pytest.param("mid-work-tree", marks=pytest.mark.slow),
+    ],
+)
+def test_kill_9_during_the_commit_is_finished_by_the_next_run(project: Project, point: str) -> None:
+    project.run()
+    for device in project.lab.devices:
+        project.lab.mutate(device.name)
+    crashed = start_run(project, CONFVAULT_TEST_CRASH_AT=point)
+    crashed.communicate(timeout=60)
+    assert crashed.returncode == -signal.SIGKILL
+
+    after = project.cli("run", "--json")
+
+    assert after.returncode == 0, after.stderr
+    assert run_statuses(project)[1] is RunStatus.ABORTED
+    archive_is_sound(project)
+    for device in project.lab.devices:  # every edit is archived, by the crashed or the next run
+        text = (project.archive / "lab" / f"{device.name}.cfg").read_text()
+        body = project.lab.config_body(device.name).splitlines()
+        assert body[-1] in text
+
+
+def test_kill_9_between_status_batches_is_marked_aborted(project: Project) -> None:
+    project.run()
+    project.lab.mutate(project.lab.devices[1].name)
+    crashed = start_run(project, CONFVAULT_TEST_CRASH_AT="after-db-batch")
+    crashed.communicate(timeout=60)
+    assert crashed.returncode == -signal.SIGKILL
+    assert len(project.commits()) == 2  # the configs were committed before the rows
+
+    after = project.cli("run", "--json")
+
+    assert after.returncode == 0, after.stderr
+    assert run_statuses(project) == [RunStatus.COMPLETED, RunStatus.ABORTED, RunStatus.COMPLETED]
+    archive_is_sound(project)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_sigterm_or_ctrl_c_archives_what_was_collected(project: Project, signum: int) -> None:
+    project.run()
+    stuck = project.lab.devices[0].name
+    for device in project.lab.devices:
+        project.lab.mutate(device.name)
+    project.lab.set_fault(stuck, "silent")
+    run = start_run(project)
+    collecting(project, run)
+    began = time.monotonic()
+    run.send_signal(signum)
+    out, err = run.communicate(timeout=30)
+
+    assert time.monotonic() - began < 3  # the hung device is cut, not waited for
+    assert run.returncode == 1, err
+    assert "Traceback" not in err
+    report = json.loads(out)
+    assert report["status"] == "interrupted"
+    assert sorted(report["changed_devices"]) == sorted(
+        d.name for d in project.lab.devices if d.name != stuck
+    )
+    assert run_statuses(project)[-1] is RunStatus.INTERRUPTED
+    archive_is_sound(project)
+
+
+def test_pid_of_a_dead_run_is_not_trusted(project: Project) -> None:
+    """A killed run's PID may be reused by anything: the lock, not the PID, decides."""
+    project.run()
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        settings = project.settings()
+        with open_database(settings) as database:
+            database.store.start_run(1, "all", sleeper.pid, os.uname().nodename)
+        assert project.cli("run").returncode == 0
+        assert run_statuses(project)[1] is RunStatus.ABORTED
+    finally:
+        sleeper.kill()
+        sleeper.wait()
