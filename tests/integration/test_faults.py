@@ -40,8 +40,10 @@ SLOW_TIMEOUT_S = 5
 HEALTHY = 2
 
 
-def make_project(root: Path, lab: Lab, *, timeout: float) -> Project:
-    """The same layout as the shared ``project`` fixture, on SQLite, for a module-scoped lab."""
+def make_project(
+    root: Path, lab: Lab, *, timeout: float, database_url: str | None = None
+) -> Project:
+    """The same layout as the shared ``project`` fixture (SQLite unless told), for any lab."""
     (root / "nornir.yaml").write_text(
         yaml.safe_dump(
             {
@@ -56,7 +58,7 @@ def make_project(root: Path, lab: Lab, *, timeout: float) -> Project:
             }
         )
     )
-    database_url = f"sqlite:///{root / 'data' / 'confvault.db'}"
+    database_url = database_url or f"sqlite:///{root / 'data' / 'confvault.db'}"
     (root / "confvault.yaml").write_text(
         yaml.safe_dump(
             {

@@ -11,14 +11,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
+import psycopg2
 import pytest
+from sqlalchemy import make_url
 
 from confvault.lab import Lab, parse_spec
-from confvault.models import RunStatus
-from confvault.service import open_database, runs
+from confvault.models import CollectResult, RunStatus
+from confvault.service import Selection, open_database, run_backup, runs
 from tests.integration.conftest import Project
 from tests.integration.test_faults import make_project
 
@@ -196,3 +199,58 @@ def test_pid_of_a_dead_run_is_not_trusted(project: Project) -> None:
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def _admin(admin_url: str, statement: str, params: tuple[str, ...] = ()) -> None:
+    with closing(psycopg2.connect(admin_url)) as conn:
+        conn.autocommit = True  # ALTER DATABASE cannot run in a transaction
+        with conn.cursor() as cursor:
+            cursor.execute(statement, params or None)
+
+
+@pytest.mark.postgres
+def test_database_lost_mid_run_keeps_rows_in_a_local_journal(
+    tmp_path: Path, pg_admin_url: str, new_pg_database: Callable[[], str]
+) -> None:
+    url = new_pg_database()
+    name = make_url(url).database
+    spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": DEVICES, "size": 3000}]})
+    root = tmp_path / "project"
+    with Lab(spec, tmp_path / "lab", inventory_dir=root / "inventory") as lab:
+        project = make_project(root, lab, timeout=HANG_TIMEOUT_S, database_url=url)
+        project.run()
+        for device in lab.devices:
+            lab.mutate(device.name)
+        lost: list[str] = []
+
+        def lose_database(result: CollectResult) -> None:
+            if not lost:  # the database goes away while devices are being read
+                lost.append(result.device)
+                _admin(pg_admin_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+                _admin(
+                    pg_admin_url,
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (name,),
+                )
+
+        try:
+            report = run_backup(
+                project.settings(), Selection(), env=project.env, on_result=lose_database
+            )
+        finally:
+            _admin(pg_admin_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+        assert report.status is RunStatus.COMPLETED
+        assert len(report.commit.changed) == DEVICES  # the configs are archived regardless
+        assert report.status_pending is not None and report.status_pending.exists()
+        assert report.status_pending.parent == project.settings().data_dir
+        assert run_statuses(project)[-1] is RunStatus.RUNNING  # not written yet
+
+        project.run()  # the next run writes the kept rows first
+
+        assert not report.status_pending.exists()
+        recorded = {r.id: r for r in runs(project.settings())}[report.run_id]
+        assert recorded.status is RunStatus.COMPLETED
+        assert recorded.ok == DEVICES and recorded.changed == DEVICES
+        assert recorded.commit_id == report.commit.commit_id
