@@ -12,12 +12,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from pathlib import Path
 
-import psycopg2
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import create_engine, make_url, text
 
 from confvault.lab import Lab, parse_spec
 from confvault.models import CollectResult, RunStatus
@@ -201,11 +199,14 @@ def test_pid_of_a_dead_run_is_not_trusted(project: Project) -> None:
         sleeper.wait()
 
 
-def _admin(admin_url: str, statement: str, params: tuple[str, ...] = ()) -> None:
-    with closing(psycopg2.connect(admin_url)) as conn:
-        conn.autocommit = True  # ALTER DATABASE cannot run in a transaction
-        with conn.cursor() as cursor:
-            cursor.execute(statement, params or None)
+def _admin(admin_url: str, statement: str, **params: str) -> None:
+    url = make_url(admin_url).set(drivername="postgresql+psycopg2")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")  # ALTER DATABASE needs it
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(statement), params)
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.postgres
@@ -214,6 +215,7 @@ def test_database_lost_mid_run_keeps_rows_in_a_local_journal(
 ) -> None:
     url = new_pg_database()
     name = make_url(url).database
+    assert name is not None
     spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": DEVICES, "size": 3000}]})
     root = tmp_path / "project"
     with Lab(spec, tmp_path / "lab", inventory_dir=root / "inventory") as lab:
@@ -230,8 +232,8 @@ def test_database_lost_mid_run_keeps_rows_in_a_local_journal(
                 _admin(
                     pg_admin_url,
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()",
-                    (name,),
+                    "WHERE datname = :name AND pid <> pg_backend_pid()",
+                    name=name,
                 )
 
         try:
