@@ -13,6 +13,7 @@ import click
 from confvault.cli.admin import db_group, init_command
 from confvault.cli.archive import diff_command, history_command, show_command
 from confvault.cli.context import AppContext
+from confvault.cli.prune import prune_command
 from confvault.cli.reports import devices_command, runs_command, status_command
 from confvault.cli.run import run_command
 from confvault.errors import EXIT_USAGE, ConfvaultError
@@ -51,6 +52,7 @@ for command in (
     history_command,
     diff_command,
     show_command,
+    prune_command,
     db_group,
 ):
     cli.add_command(command)

@@ -2,6 +2,7 @@
 
 from confvault.service.backup import RunReport, Selection, run_backup
 from confvault.service.project import init_project, open_archive, open_database
+from confvault.service.prune import PruneReport, parse_duration, prune
 from confvault.service.reports import (
     StatusReport,
     backup_history,
@@ -14,6 +15,7 @@ from confvault.service.reports import (
 )
 
 __all__ = [
+    "PruneReport",
     "RunReport",
     "Selection",
     "StatusReport",
@@ -24,6 +26,8 @@ __all__ = [
     "init_project",
     "open_archive",
     "open_database",
+    "parse_duration",
+    "prune",
     "run_backup",
     "runs",
     "show",
