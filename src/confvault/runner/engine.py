@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from nornir.core import Nornir
 from nornir.core.inventory import Host
 from nornir.core.plugins.connections import ConnectionPluginRegister
+from nornir.core.processor import Processors
 from nornir.core.task import AggregatedResult, MultiResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
 
@@ -102,7 +103,7 @@ class Collection:
             nornir = Nornir(
                 inventory=build_inventory(self._devices, self._options.timeout),
                 runner=ThreadedRunner(num_workers=self._options.workers),
-                processors=[_StreamResults(self._results)],
+                processors=Processors([_StreamResults(self._results)]),
             )
             nornir.run(
                 task=_guarded_collect,
@@ -112,7 +113,7 @@ class Collection:
                 mask_secrets=self._options.mask_secrets,
                 attempt=self._attempt,
             )
-        except BaseException as error:  # noqa: BLE001 - re-raised in the consumer thread
+        except BaseException as error:  # re-raised in the consumer thread
             self._error = error
         finally:
             self._results.put(_DONE)
