@@ -4,6 +4,7 @@ copy untouched, the other devices archived, the dashboard showing it, exit code 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -236,3 +237,78 @@ def test_transient_failure_retried_to_ok_and_auth_not_retried(tmp_path: Path) ->
         assert by_name[locked_out].error_class is ErrorClass.AUTH
         assert by_name[locked_out].attempts == 1
         assert (project.archive / "lab" / f"{flaky}.cfg").exists()
+
+
+def _not_a_repo(archive: Path) -> None:
+    shutil.rmtree(archive / ".git")
+
+
+def _hand_edited(archive: Path) -> None:
+    edited = next(archive.rglob("*.cfg"))
+    edited.write_text(edited.read_text() + "! a note by hand\n")
+
+
+def _untracked_file(archive: Path) -> None:
+    (archive / "lab" / "notes.txt").write_text("mine\n")
+
+
+def _missing(archive: Path) -> None:
+    shutil.rmtree(archive)
+
+
+ARCHIVE_PROBLEMS = {
+    "not_a_repo": (_not_a_repo, "is not a git repository"),
+    "hand_edited": (_hand_edited, "uncommitted changes not made by confvault"),
+    "untracked_file": (_untracked_file, "notes.txt (untracked)"),
+    "missing": (_missing, "is missing, but the database has runs"),
+}
+
+
+@pytest.mark.parametrize("problem", list(ARCHIVE_PROBLEMS))
+def test_unusable_archive_exits_3_before_any_device(tmp_path: Path, problem: str) -> None:
+    break_archive, words = ARCHIVE_PROBLEMS[problem]
+    spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": 2, "size": 3000}]})
+    with Lab(spec, tmp_path / "lab", inventory_dir=tmp_path / "project" / "inventory") as lab:
+        project = make_project(tmp_path / "project", lab, timeout=10)
+        project.run()
+        break_archive(project.archive)
+        contacted = lab.stats().connections
+
+        result = project.cli("run")
+
+        assert result.returncode == 3
+        assert words in result.stderr and str(project.archive) in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert lab.stats().connections == contacted  # refused before any device
+
+
+def test_read_only_archive_exits_3(tmp_path: Path) -> None:
+    spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": 2, "size": 3000}]})
+    with Lab(spec, tmp_path / "lab", inventory_dir=tmp_path / "project" / "inventory") as lab:
+        project = make_project(tmp_path / "project", lab, timeout=10)
+        project.run()
+        objects = project.archive / ".git" / "objects"
+        # root ignores permission bits: make the folder immutable instead, where supported
+        if subprocess.run(["chattr", "+i", str(objects)], capture_output=True).returncode:
+            pytest.skip("chattr +i is not supported on this file system")
+        try:
+            result = project.cli("run")
+        finally:
+            subprocess.run(["chattr", "-i", str(objects)], check=True)
+
+        assert result.returncode == 3
+        assert "not writable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_archive_restarted_on_purpose_with_git_init(tmp_path: Path) -> None:
+    spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": 2, "size": 3000}]})
+    with Lab(spec, tmp_path / "lab", inventory_dir=tmp_path / "project" / "inventory") as lab:
+        project = make_project(tmp_path / "project", lab, timeout=10)
+        project.run()
+        shutil.rmtree(project.archive)
+        subprocess.run(["git", "init", "-q", "-b", "main", str(project.archive)], check=True)
+
+        result = project.cli("run")
+
+        assert result.returncode == 0, result.stderr
+        assert len(project.commits()) == 1

@@ -18,7 +18,7 @@ from confvault.config_repo import ConfigRepo
 from confvault.config_repo.journal import crash_point
 from confvault.db import Database
 from confvault.db.records import BackupRecord
-from confvault.errors import ConfigError, DatabaseError
+from confvault.errors import ConfigError, DatabaseError, RepoError
 from confvault.inventory import load_inventory
 from confvault.models import BackupStatus, CollectResult, CommitOutcome, Device, RunStatus
 from confvault.runner import Collection as DeviceCollection
@@ -135,6 +135,19 @@ def _collect(
     return results, False
 
 
+def _refuse_lost_archive(settings: Settings, database: Database) -> None:
+    """A missing archive is created on first use only: once runs are recorded, its absence means
+    an unmounted disk or a wrong path, and a fresh empty archive would silently drop history."""
+    if settings.archive_path.exists():
+        return
+    last = database.queries.runs(1)
+    if last:
+        raise RepoError(
+            f"archive {settings.archive_path} is missing, but the database has runs archived "
+            f"there (last: run {last[0].id}); restore it, or 'git init' it to start over"
+        )
+
+
 def _drain(collection: DeviceCollection, results: dict[str, CollectResult]) -> None:
     """After Ctrl-C/SIGTERM: sessions in progress are cut so the run ends now; a device that
     still finished whole is kept, one that failed (most likely by the cut) gets no row."""
@@ -173,6 +186,7 @@ def run_backup(
     workers = settings.workers
     journal = StatusJournal(settings.data_dir)
     with open_database(settings) as database:
+        _refuse_lost_archive(settings, database)
         repo = open_archive(settings)
         with RunLock(repo.git_dir):
             repo.prepare()
