@@ -1,0 +1,122 @@
+"""The parts that keep a run's results safe: shrink guard, status journal, deadline watchdog."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from confvault.db import Database
+from confvault.db.records import BackupRecord
+from confvault.errors import DatabaseError
+from confvault.models import BackupStatus, CollectResult, Device, ErrorClass, RunStatus
+from confvault.runner.tasks import DeadlineWatchdog
+from confvault.service.shrink import guard_shrink
+from confvault.service.status_journal import PendingRun, StatusJournal
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+ROUTER = Device(name="r1", hostname="127.0.0.1", platform="cisco_ios", provider="acme")
+
+
+def collected(config: str) -> CollectResult:
+    return CollectResult("r1", "acme", "cisco_ios", NOW, NOW, config=config)
+
+
+@pytest.fixture
+def work_tree(tmp_path: Path) -> Path:
+    (tmp_path / "acme").mkdir()
+    (tmp_path / "acme" / "r1.cfg").write_text("x" * 1000)
+    return tmp_path
+
+
+def test_config_under_half_the_archived_size_is_held_back(work_tree: Path) -> None:
+    held = guard_shrink(collected("y" * 499), ROUTER, work_tree, ())
+    assert held.error_class is ErrorClass.SUSPECT and held.config is None and not held.ok
+    assert "1000 to 499 bytes" in held.message and "--accept-shrink r1" in held.message
+    assert guard_shrink(collected("y" * 500), ROUTER, work_tree, ()).ok
+
+
+def test_shrink_accepted_by_name_or_device_setting_or_first_backup(work_tree: Path) -> None:
+    small = collected("y" * 10)
+    assert guard_shrink(small, ROUTER, work_tree, ("r1",)).ok
+    trusting = Device("r1", "127.0.0.1", "cisco_ios", "acme", accept_shrink=True)
+    assert guard_shrink(small, trusting, work_tree, ()).ok
+    newcomer = Device("r2", "127.0.0.1", "cisco_ios", "acme")
+    assert guard_shrink(small, newcomer, work_tree, ()).ok
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'status.db'}")
+    db.upgrade()
+    db.store.sync_devices([ROUTER])
+    yield db
+    db.close()
+
+
+def test_journaled_rows_are_written_once_by_the_next_run(
+    tmp_path: Path, database: Database
+) -> None:
+    run_id = database.store.start_run(1, "all", 1, "here")
+    record = BackupRecord(
+        "r1", BackupStatus.FAILED, NOW, NOW + timedelta(seconds=2), ErrorClass.TIMEOUT, "slow", 0
+    )
+    journal = StatusJournal(tmp_path / "data")
+    saved = journal.save(PendingRun(run_id, RunStatus.PARTIAL, None, (record,), "db gone"))
+    assert saved.exists() and [p.run_id for p in journal.pending()] == [run_id]
+
+    assert journal.replay(database.store, 500) == [run_id]
+    assert journal.replay(database.store, 500) == []  # the file is gone: never written twice
+
+    [run] = database.queries.runs(5)
+    assert run.status is RunStatus.PARTIAL and run.failed == 1 and run.error == "db gone"
+    [entry] = database.queries.device_history("r1").items
+    assert entry.error_class is ErrorClass.TIMEOUT and entry.error_message == "slow"
+
+
+def test_unreadable_journal_file_is_named(tmp_path: Path) -> None:
+    journal = StatusJournal(tmp_path)
+    journal.path_for(7).write_text("{not json")
+    with pytest.raises(DatabaseError, match=r"pending-status-run-7\.json"):
+        journal.pending()
+
+
+def test_watchdog_cuts_a_session_at_its_deadline_only() -> None:
+    watchdog = DeadlineWatchdog()
+    late, late_peer = socket.socketpair()
+    early, early_peer = socket.socketpair()
+    try:
+        cut = watchdog.watch(late, time.monotonic() + 0.2)
+        spared = watchdog.watch(early, time.monotonic() + 0.3)
+        watchdog.release(spared)  # this device finished in time
+        late.settimeout(5)
+        began = time.monotonic()
+        assert late.recv(1) == b""  # the blocked reader is released by the cut
+        assert 0.15 < time.monotonic() - began < 2
+        time.sleep(0.3)
+        assert cut.expired and not spared.expired
+        early_peer.sendall(b"ok")
+        assert early.recv(2) == b"ok"
+    finally:
+        for s in (late, late_peer, early, early_peer):
+            s.close()
+
+
+def test_cut_all_ends_every_session_in_progress() -> None:
+    watchdog = DeadlineWatchdog()
+    pairs = [socket.socketpair() for _ in range(3)]
+    try:
+        entries = [watchdog.watch(a, time.monotonic() + 60) for a, _ in pairs]
+        watchdog.cut_all()
+        assert all(e.expired for e in entries)
+        for a, _ in pairs:
+            a.settimeout(2)
+            assert a.recv(1) == b""
+    finally:
+        for a, b in pairs:
+            a.close()
+            b.close()
