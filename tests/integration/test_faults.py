@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 EXPECTED: dict[str, tuple[ErrorClass, str]] = {
     "auth_reject": (ErrorClass.AUTH, "authentication failed"),
     "refuse": (ErrorClass.UNREACHABLE, "refused"),
-    "disconnect": (ErrorClass.DISCONNECTED, "closed"),
+    "disconnect": (ErrorClass.DISCONNECTED, "closed the session"),
     "no_end_marker": (ErrorClass.INCOMPLETE, "no final 'end' line"),
     "garbage": (ErrorClass.INCOMPLETE, "non-printable"),
     "shrink": (ErrorClass.SUSPECT, "shrank"),

@@ -173,6 +173,8 @@ def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass
         return ErrorClass.TIMEOUT, first_line(text)
     if isinstance(error, NetmikoTimeoutException | socket.timeout | TimeoutError):
         return ErrorClass.TIMEOUT, first_line(text)
+    if isinstance(error, ReadException) and "closed by remote" in text:
+        return ErrorClass.DISCONNECTED, "the device closed the session before the output ended"
     dropped = EOFError | ConnectionError | ReadException | SSHException | OSError
     if isinstance(error, dropped) or any(h in text for h in _DISCONNECT_HINTS):
         return ErrorClass.DISCONNECTED, first_line(text) or type(error).__name__
