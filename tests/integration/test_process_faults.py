@@ -244,6 +244,7 @@ def test_database_lost_mid_run_keeps_rows_in_a_local_journal(
             _admin(pg_admin_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
 
         assert report.status is RunStatus.COMPLETED
+        assert report.exit_code == 1  # monitoring must notice the status is not in the database
         assert len(report.commit.changed) == DEVICES  # the configs are archived regardless
         assert report.status_pending is not None and report.status_pending.exists()
         assert report.status_pending.parent == project.settings().data_dir

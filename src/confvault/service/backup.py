@@ -27,6 +27,7 @@ from confvault.runner.tasks import WATCHDOG
 from confvault.service.lock import RunLock, other_host_run_alive
 from confvault.service.project import open_archive, open_database
 from confvault.service.shrink import guard_shrink
+from confvault.service.signals import interrupts_held
 from confvault.service.status_journal import PendingRun, StatusJournal
 from confvault.settings import Settings
 
@@ -73,7 +74,9 @@ class RunReport:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.status is RunStatus.COMPLETED else 1
+        """0 only for a complete run whose status is in the database (monitoring must see a
+        run whose rows wait in the local journal)."""
+        return 0 if self.status is RunStatus.COMPLETED and self.status_pending is None else 1
 
 
 def _backup_records(results: Sequence[CollectResult], commit: CommitOutcome) -> list[BackupRecord]:
@@ -203,12 +206,13 @@ def run_backup(
             tick = time.perf_counter()
             results, interrupted = _collect(devices, settings, workers, on_result)
             timings["collect_s"] = time.perf_counter() - tick
-            return _archive_and_record(
-                _RunContext(database, repo, journal, run_id, started, by_name, accept_shrink),
-                results,
-                interrupted,
-                timings,
-            )
+            with interrupts_held() as held:
+                return _archive_and_record(
+                    _RunContext(database, repo, journal, run_id, started, by_name, accept_shrink),
+                    results,
+                    interrupted or held.received is not None,
+                    timings,
+                )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import time
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ from confvault.errors import DatabaseError
 from confvault.models import BackupStatus, CollectResult, Device, ErrorClass, RunStatus
 from confvault.runner.tasks import DeadlineWatchdog
 from confvault.service.shrink import guard_shrink
+from confvault.service.signals import interrupts_held
 from confvault.service.status_journal import PendingRun, StatusJournal
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -120,3 +123,14 @@ def test_cut_all_ends_every_session_in_progress() -> None:
         for a, b in pairs:
             a.close()
             b.close()
+
+
+def test_first_signal_held_while_writing_second_interrupts() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with interrupts_held() as held:
+        os.kill(os.getpid(), signal.SIGTERM)  # delivered to this (main) thread at once
+        assert held.received == signal.SIGTERM
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # not reached: the handler raises on delivery
+    assert signal.getsignal(signal.SIGTERM) is before
