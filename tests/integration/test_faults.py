@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 # fault -> (error class, words a person reading the message needs to see)
 EXPECTED: dict[str, tuple[ErrorClass, str]] = {
     "auth_reject": (ErrorClass.AUTH, "authentication failed"),
-    "refuse": (ErrorClass.UNREACHABLE, "refused"),
+    "refuse": (ErrorClass.UNREACHABLE, "Connection refused"),
     "disconnect": (ErrorClass.DISCONNECTED, "closed the session"),
     "no_end_marker": (ErrorClass.INCOMPLETE, "no final 'end' line"),
     "garbage": (ErrorClass.INCOMPLETE, "non-printable"),

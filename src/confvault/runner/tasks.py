@@ -29,6 +29,7 @@ from paramiko.ssh_exception import AuthenticationException, SSHException
 
 from confvault.models import CollectResult, Device, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
+from confvault.runner.connection import open_tcp
 from confvault.runner.hosts import CONNECTION_NAME
 
 # paramiko's transport thread logs every failed session with a full traceback; with no logging
@@ -136,25 +137,6 @@ class DeadlineWatchdog:
 WATCHDOG = DeadlineWatchdog()
 
 
-def open_socket(hostname: str, port: int, timeout: float) -> socket.socket:
-    """The device's TCP connection, opened here so the watchdog can cut it."""
-    try:
-        sock = socket.create_connection((hostname, port), timeout=timeout)
-    except ConnectionRefusedError:
-        raise ConnectionRefusedError(f"connection to {hostname}:{port} refused") from None
-    except TimeoutError:
-        raise ConnectionRefusedError(
-            f"TCP connection to {hostname}:{port} failed: no answer within {timeout:g} s"
-        ) from None
-    except socket.gaierror as error:
-        raise ConnectionRefusedError(f"DNS failure for {hostname!r}: {error.strerror}") from None
-    except OSError as error:
-        raise ConnectionRefusedError(
-            f"TCP connection to {hostname}:{port} failed: {error.strerror or error}"
-        ) from None
-    return sock
-
-
 def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass, str]:
     """Map an exception raised while talking to a device to an error class and one readable line."""
     text = str(error)
@@ -204,7 +186,8 @@ def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: i
     message = ""
     watch: _Watch | None = None
     try:
-        sock = open_socket(device.hostname, device.port, min(timeout, 10.0))
+        # opened here, not by the connection plugin, so the watchdog holds it from the start
+        sock = open_tcp(device.hostname, device.port, min(timeout, 10.0), device.platform)
         watch = WATCHDOG.watch(sock, deadline)
         task.host.connection_options[CONNECTION_NAME].extras = {
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
