@@ -184,6 +184,27 @@ def test_sigterm_or_ctrl_c_archives_what_was_collected(project: Project, signum:
     archive_is_sound(project)
 
 
+def test_sigterm_while_waiting_to_retry_keeps_the_first_round(project: Project) -> None:
+    project.run()
+    refused = project.lab.devices[0].name
+    for device in project.lab.devices:
+        project.lab.mutate(device.name)
+    project.lab.set_fault(refused, "refuse")
+    run = start_run(project, "--retries", "1")
+    wait_for(lambda: f"pid {run.pid}" in lock_holder(project), "the run lock")
+    wait_for(lambda: project.lab.stats().connections >= DEVICES - 1, "the healthy devices")
+    time.sleep(1.0)  # first round done; the run now waits 2 s before retrying the refused one
+    run.send_signal(signal.SIGTERM)
+    out, err = run.communicate(timeout=30)
+
+    assert run.returncode == 1, err
+    report = json.loads(out)
+    assert report["status"] == "interrupted"
+    assert len(report["changed_devices"]) == DEVICES - 1
+    assert [f["device"] for f in report["failures"]] == [refused]
+    assert run_statuses(project)[-1] is RunStatus.INTERRUPTED
+
+
 def test_pid_of_a_dead_run_is_not_trusted(project: Project) -> None:
     """A killed run's PID may be reused by anything: the lock, not the PID, decides."""
     project.run()

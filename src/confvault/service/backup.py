@@ -134,7 +134,10 @@ def _collect(
         ]
         if not pending or attempt > settings.retries:
             break
-        time.sleep(RETRY_BACKOFF_S[min(attempt - 1, len(RETRY_BACKOFF_S) - 1)])
+        try:
+            time.sleep(RETRY_BACKOFF_S[min(attempt - 1, len(RETRY_BACKOFF_S) - 1)])
+        except KeyboardInterrupt:  # between rounds: keep what the earlier rounds read
+            return results, True
     return results, False
 
 
