@@ -10,6 +10,7 @@ from an earlier phase or from the orchestrator is counted. Prints one JSON objec
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import threading
@@ -28,6 +29,26 @@ def _cpu_seconds() -> float:
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+_PAGE_MB = resource.getpagesize() / 2**20
+
+
+def _current_rss_mb() -> float:
+    return int(Path("/proc/self/statm").read_text(encoding="ascii").split()[1]) * _PAGE_MB
+
+
+class _RssDuringCollection:
+    """Highest RSS seen while results arrive: tells collection apart from commit/DB peaks."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._seen = 0
+
+    def __call__(self, _result: object) -> None:
+        self._seen += 1
+        if self._seen % 50 == 0:  # /proc read per 50 devices keeps this out of the figures
+            self.peak_mb = max(self.peak_mb, _current_rss_mb())
 
 
 class _ConnectionCounter:
@@ -79,7 +100,8 @@ def run_confvault(project_dir: Path, env: dict[str, str]) -> dict[str, Any]:
     counter.install()
     settings = load_settings(project_dir / "confvault.yaml", env=env, overrides={}, cwd=project_dir)
     cpu_before, wall_before = _cpu_seconds(), time.perf_counter()
-    report = run_backup(settings, Selection(), env=env)
+    rss_during_collection = _RssDuringCollection()
+    report = run_backup(settings, Selection(), env=env, on_result=rss_during_collection)
     wall = time.perf_counter() - wall_before
     failures: dict[str, int] = {}
     for result in report.failed:
@@ -89,6 +111,8 @@ def run_confvault(project_dir: Path, env: dict[str, str]) -> dict[str, Any]:
         "wall_s": wall,
         "cpu_s": _cpu_seconds() - cpu_before,
         "peak_rss_mb": _peak_rss_mb(),
+        "rss_during_collection_mb": rss_during_collection.peak_mb,
+        "rss_at_end_mb": _current_rss_mb(),
         "devices": len(report.results),
         "ok": report.ok_count,
         "failures": failures,
@@ -152,6 +176,9 @@ def run_baseline(devices_file: Path, out_dir: Path, workers: int) -> dict[str, A
 
 
 def main(argv: list[str]) -> None:
+    # Experiment knob (bench/README.md): the GIL hand-over interval for 100 polling threads.
+    if interval := os.environ.get("BENCH_SWITCH_INTERVAL"):
+        sys.setswitchinterval(float(interval))
     if len(argv) == 3 and argv[0] == "confvault":
         env = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
         outcome = run_confvault(Path(argv[1]), env)

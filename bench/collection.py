@@ -33,11 +33,20 @@ RESULTS = BENCH_DIR / "results" / "latest.json"
 SCALING_SIZES = (300, 1000, 3000)
 
 
-def run_phase(project: BenchProject, args: list[str]) -> dict[str, Any]:
-    """One phase in a child process, with the lab's CPU over the same interval."""
+def run_phase(
+    project: BenchProject, args: list[str], profile: Path | None = None
+) -> dict[str, Any]:
+    """One phase in a child process, with the lab's CPU over the same interval.
+
+    With ``profile``, py-spy samples the phase (all threads, native frames off) into a
+    collapsed-stack file: ``grep`` it or feed it to any flame graph tool."""
+    command = [sys.executable, str(BENCH_DIR / "_phase.py"), *args]
+    if profile is not None:
+        py_spy = Path(sys.executable).with_name("py-spy")
+        command = [str(py_spy), "record", "--format", "raw", "-o", str(profile), "--", *command]
     lab_cpu_before = project.lab_cpu_seconds()
     completed = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "_phase.py"), *args],
+        command,
         capture_output=True,
         text=True,
         env=project.env,
@@ -46,20 +55,23 @@ def run_phase(project: BenchProject, args: list[str]) -> dict[str, Any]:
     if completed.returncode != 0:
         tail = completed.stderr.strip().splitlines()[-1:] or ["no output"]
         sys.exit(f"benchmark phase {args[0]} failed: {tail[0]}")
-    outcome: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    # py-spy adds its own lines around the phase's single JSON line
+    [line] = [x for x in completed.stdout.splitlines() if x.startswith("{")]
+    outcome: dict[str, Any] = json.loads(line)
     outcome["lab_cpu_s"] = project.lab_cpu_seconds() - lab_cpu_before
     return outcome
 
 
-def confvault_run(project: BenchProject, env_file: Path) -> dict[str, Any]:
-    return run_phase(project, ["confvault", str(project.root), str(env_file)])
+def confvault_run(
+    project: BenchProject, env_file: Path, profile: Path | None = None
+) -> dict[str, Any]:
+    return run_phase(project, ["confvault", str(project.root), str(env_file)], profile)
 
 
-def baseline_run(project: BenchProject, workers: int) -> dict[str, Any]:
+def baseline_run(project: BenchProject, workers: int, profile: Path | None) -> dict[str, Any]:
     devices_file = project.write_baseline_devices()
-    return run_phase(
-        project, ["baseline", str(devices_file), str(project.root / "plain"), str(workers)]
-    )
+    arguments = ["baseline", str(devices_file), str(project.root / "plain"), str(workers)]
+    return run_phase(project, arguments, profile)
 
 
 def _timed(action: Any, repeat: int = 5) -> float:
@@ -113,12 +125,13 @@ def full_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     ) as project:
         env_file = project.write_env_file()
         print(f"lab: {args.devices} devices, started in {project.lab.start_seconds:.1f} s")
-        first = confvault_run(project, env_file)
+        profile = args.profile
+        first = confvault_run(project, env_file, profile and profile / "confvault-first.txt")
         print(f"first run: {first['wall_s']:.1f} s, {first['ok']}/{first['devices']} ok")
         changed = project.mutate(args.changed)
         steady = confvault_run(project, env_file)
         print(f"steady run: {steady['wall_s']:.1f} s, {steady['changed']} changed")
-        baseline = baseline_run(project, args.workers)
+        baseline = baseline_run(project, args.workers, profile and profile / "baseline.txt")
         print(f"baseline: {baseline['wall_s']:.1f} s, {baseline['ok']}/{baseline['devices']} ok")
         history = history_figures(project, changed[0])
         lab_stats = project.lab.stats()
@@ -158,7 +171,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", default="", help="default: SQLite in the project")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary dir")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="dir for py-spy stacks of first run + baseline"
+    )
     args = parser.parse_args(argv)
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
     if args.quick:
         args.devices = 300
     return args
