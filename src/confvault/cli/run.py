@@ -93,6 +93,7 @@ def _report_json(report: RunReport) -> dict[str, object]:
             for r in report.failed
         ],
         "timings": dict(report.timings),
+        "status_pending": str(report.status_pending) if report.status_pending else None,
     }
 
 
@@ -107,6 +108,11 @@ def _print_report(report: RunReport, seconds: float) -> None:
         f"{report.ok_count} ok, {len(report.failed)} failed, {len(changed)} changed "
         f"in {seconds:.1f} s; {commit}"
     )
+    if report.status_pending:
+        out.print(
+            f"database unavailable: status of run {report.run_id} kept in "
+            f"{report.status_pending}; the next run writes it"
+        )
     if changed:
         names = ", ".join(c.device for c in changed[:20])
         more = f" (+{len(changed) - 20} more)" if len(changed) > 20 else ""
