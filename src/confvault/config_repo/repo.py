@@ -79,6 +79,8 @@ class ConfigRepo:
     def open(cls, path: Path, *, author_name: str, author_email: str) -> ConfigRepo:
         """Open an existing archive; RepoError when it cannot be used for backups."""
         path = path.absolute()
+        if path.exists() and not path.is_dir():
+            raise RepoError(f"archive {path} is a file, not a folder")
         if not path.is_dir():
             raise RepoError(f"archive {path} does not exist (create it with 'confvault init')")
         runner = GitRunner(path)

@@ -139,3 +139,10 @@ def test_commit_graph_with_bloom_filters_is_written(dated: ConfigRepo, git: GitF
     assert chain.exists()
     assert git(dated.path, "commit-graph", "verify") == ""
     assert [c.run_id for c in dated.history(CORE)] == [4, 3, 1]
+
+
+def test_open_refuses_a_plain_file_where_the_archive_should_be(tmp_path: Path) -> None:
+    target = tmp_path / "archive"
+    target.write_text("not a repository\n")
+    with pytest.raises(RepoError, match="is a file, not a folder"):
+        ConfigRepo.open(target, author_name="a", author_email="a@b")
