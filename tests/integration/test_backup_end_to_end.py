@@ -8,7 +8,7 @@ import pytest
 
 from confvault.models import ErrorClass, RunStatus
 from confvault.service import Selection, history, status
-from tests.integration.conftest import PLATFORMS, Project
+from tests.integration.project import PLATFORMS, Project
 
 pytestmark = pytest.mark.integration
 

@@ -15,12 +15,10 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-import yaml
 
 from confvault.lab import Lab, parse_spec
 from confvault.models import RunStatus
-from confvault.service import Selection, run_backup
-from confvault.settings import load_settings
+from tests.integration.project import write_project
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
@@ -74,39 +72,18 @@ def test_a_100_worker_run_uses_at_most_3_database_connections(
     with Lab(
         parse_spec(SPEC), tmp_path / "lab", inventory_dir=root / "inventory", in_subprocess=True
     ) as lab:
-        (root / "nornir.yaml").write_text(
-            yaml.safe_dump(
-                {
-                    "inventory": {
-                        "plugin": "SimpleInventory",
-                        "options": {
-                            "host_file": "inventory/hosts.yaml",
-                            "group_file": "inventory/groups.yaml",
-                            "defaults_file": "inventory/defaults.yaml",
-                        },
-                    }
-                }
-            )
+        # a pool that could hand out many more than 3: the limit is the design's
+        project = write_project(
+            root,
+            lab,
+            database_url=database_url,
+            workers=WORKERS,
+            timeout=30,
+            db_pool_size=20,
+            db_max_overflow=20,
         )
-        (root / "confvault.yaml").write_text(
-            yaml.safe_dump(
-                {
-                    "archive_path": "archive",
-                    "data_dir": "data",
-                    "database_url": database_url,
-                    "workers": WORKERS,
-                    "timeout": 30,
-                    "retries": 0,
-                    # a pool that could hand out many more than 3: the limit is the design's
-                    "db_pool_size": 20,
-                    "db_max_overflow": 20,
-                }
-            )
-        )
-        env = lab.credentials_env()
-        settings = load_settings(root / "confvault.yaml", env=env, overrides={}, cwd=root)
         with ConnectionSampler(pg_admin_url, database_name) as sampler:
-            report = run_backup(settings, Selection(), env=env)
+            report = project.run()
 
     assert report.status is RunStatus.COMPLETED, [r.message for r in report.failed][:3]
     assert report.ok_count == len(lab.devices) == 150

@@ -17,7 +17,7 @@ import yaml
 from confvault.lab import Lab, parse_spec
 from confvault.models import ErrorClass, RunStatus
 from confvault.service import Selection, run_backup
-from tests.integration.conftest import Project
+from tests.integration.project import Project, write_project
 
 pytestmark = pytest.mark.integration
 
@@ -39,40 +39,6 @@ SLOW_EXPECTED: dict[str, tuple[ErrorClass, str]] = {
 SHORT_TIMEOUT_S = 2
 SLOW_TIMEOUT_S = 5
 HEALTHY = 2
-
-
-def make_project(
-    root: Path, lab: Lab, *, timeout: float, database_url: str | None = None
-) -> Project:
-    """The same layout as the shared ``project`` fixture (SQLite unless told), for any lab."""
-    (root / "nornir.yaml").write_text(
-        yaml.safe_dump(
-            {
-                "inventory": {
-                    "plugin": "SimpleInventory",
-                    "options": {
-                        "host_file": "inventory/hosts.yaml",
-                        "group_file": "inventory/groups.yaml",
-                        "defaults_file": "inventory/defaults.yaml",
-                    },
-                }
-            }
-        )
-    )
-    database_url = database_url or f"sqlite:///{root / 'data' / 'confvault.db'}"
-    (root / "confvault.yaml").write_text(
-        yaml.safe_dump(
-            {
-                "archive_path": "archive",
-                "data_dir": "data",
-                "database_url": database_url,
-                "workers": 20,
-                "timeout": timeout,
-                "retries": 0,
-            }
-        )
-    )
-    return Project(root=root, lab=lab, database_url=database_url)
 
 
 @dataclass
@@ -106,7 +72,7 @@ def fault_run(tmp: Path, faults: list[str], timeout: float) -> Iterator[FaultRun
         }
     )
     with Lab(spec, tmp / "lab", inventory_dir=root / "inventory") as lab:
-        project = make_project(root, lab, timeout=timeout)
+        project = write_project(root, lab, workers=20, timeout=timeout)
         first = project.run()
         assert first.status is RunStatus.COMPLETED, [r.message for r in first.failed]
         baseline = {
@@ -192,7 +158,7 @@ def test_slow_faults_do_not_hold_the_run_and_huge_is_archived(slow_faults: Fault
 def test_shrink_accepted_by_flag_or_inventory_setting(tmp_path: Path) -> None:
     spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": 3, "size": 6000}]})
     with Lab(spec, tmp_path / "lab", inventory_dir=tmp_path / "project" / "inventory") as lab:
-        project = make_project(tmp_path / "project", lab, timeout=10)
+        project = write_project(tmp_path / "project", lab, workers=20, timeout=10)
         project.run()
         flagged, by_setting, guarded = (d.name for d in lab.devices)
         for name in (flagged, by_setting, guarded):
@@ -217,7 +183,7 @@ def test_shrink_accepted_by_flag_or_inventory_setting(tmp_path: Path) -> None:
 def test_transient_failure_retried_to_ok_and_auth_not_retried(tmp_path: Path) -> None:
     spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": 2, "size": 3000}]})
     with Lab(spec, tmp_path / "lab", inventory_dir=tmp_path / "project" / "inventory") as lab:
-        project = make_project(tmp_path / "project", lab, timeout=10)
+        project = write_project(tmp_path / "project", lab, workers=20, timeout=10)
         flaky, locked_out = (d.name for d in lab.devices)
         lab.set_fault(flaky, "refuse")
         lab.set_fault(locked_out, "auth_reject")
@@ -269,7 +235,7 @@ def test_unusable_archive_exits_3_before_any_device(tmp_path: Path, problem: str
     break_archive, words = ARCHIVE_PROBLEMS[problem]
     spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": 2, "size": 3000}]})
     with Lab(spec, tmp_path / "lab", inventory_dir=tmp_path / "project" / "inventory") as lab:
-        project = make_project(tmp_path / "project", lab, timeout=10)
+        project = write_project(tmp_path / "project", lab, workers=20, timeout=10)
         project.run()
         break_archive(project.archive)
         contacted = lab.stats().connections
@@ -285,7 +251,7 @@ def test_unusable_archive_exits_3_before_any_device(tmp_path: Path, problem: str
 def test_read_only_archive_exits_3(tmp_path: Path) -> None:
     spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": 2, "size": 3000}]})
     with Lab(spec, tmp_path / "lab", inventory_dir=tmp_path / "project" / "inventory") as lab:
-        project = make_project(tmp_path / "project", lab, timeout=10)
+        project = write_project(tmp_path / "project", lab, workers=20, timeout=10)
         project.run()
         objects = project.archive / ".git" / "objects"
         # root ignores permission bits: make the folder immutable instead, where supported
@@ -303,7 +269,7 @@ def test_read_only_archive_exits_3(tmp_path: Path) -> None:
 def test_missing_archive_restarted_on_purpose_with_git_init(tmp_path: Path) -> None:
     spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": 2, "size": 3000}]})
     with Lab(spec, tmp_path / "lab", inventory_dir=tmp_path / "project" / "inventory") as lab:
-        project = make_project(tmp_path / "project", lab, timeout=10)
+        project = write_project(tmp_path / "project", lab, workers=20, timeout=10)
         project.run()
         shutil.rmtree(project.archive)
         subprocess.run(["git", "init", "-q", "-b", "main", str(project.archive)], check=True)

@@ -20,8 +20,7 @@ from sqlalchemy import create_engine, make_url, text
 from confvault.lab import Lab, parse_spec
 from confvault.models import CollectResult, RunStatus
 from confvault.service import Selection, open_database, run_backup, runs
-from tests.integration.conftest import Project
-from tests.integration.test_faults import make_project
+from tests.integration.project import Project, write_project
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +33,7 @@ def project(tmp_path: Path) -> Iterator[Project]:
     spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": DEVICES, "size": 3000}]})
     root = tmp_path / "project"
     with Lab(spec, tmp_path / "lab", inventory_dir=root / "inventory") as lab:
-        yield make_project(root, lab, timeout=HANG_TIMEOUT_S)
+        yield write_project(root, lab, workers=20, timeout=HANG_TIMEOUT_S)
 
 
 def start_run(project: Project, *args: str, **env: str) -> subprocess.Popen[str]:
@@ -240,7 +239,7 @@ def test_database_lost_mid_run_keeps_rows_in_a_local_journal(
     spec = parse_spec({"groups": [{"platform": "cisco_ios", "count": DEVICES, "size": 3000}]})
     root = tmp_path / "project"
     with Lab(spec, tmp_path / "lab", inventory_dir=root / "inventory") as lab:
-        project = make_project(root, lab, timeout=HANG_TIMEOUT_S, database_url=url)
+        project = write_project(root, lab, workers=20, timeout=HANG_TIMEOUT_S, database_url=url)
         project.run()
         for device in lab.devices:
             lab.mutate(device.name)

@@ -13,8 +13,7 @@ import pytest
 from confvault.lab import Lab, parse_spec
 from confvault.lab.configgen import planted_secrets
 from confvault.service import Selection, run_backup
-from tests.integration.conftest import PLATFORMS, Project
-from tests.integration.test_faults import make_project
+from tests.integration.project import PLATFORMS, Project, write_project
 
 pytestmark = pytest.mark.integration
 
@@ -67,7 +66,7 @@ def leaks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leaks]:
     root_logger = logging.getLogger()
     level = root_logger.level
     with Lab(parse_spec({"groups": groups}), tmp / "lab", inventory_dir=root / "inventory") as lab:
-        project = make_project(root, lab, timeout=2)
+        project = write_project(root, lab, workers=20, timeout=2)
         root_logger.addHandler(handler)
         root_logger.setLevel(logging.DEBUG)
         try:

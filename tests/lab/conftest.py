@@ -16,20 +16,12 @@ from nornir.plugins.runners import ThreadedRunner
 from nornir_netmiko.tasks import netmiko_send_command
 
 from confvault.lab import Lab, parse_spec
+from confvault.lab.configgen import PLATFORMS
 from confvault.lab.device import LabDevice
 from confvault.lab.textsource import GEN
 
 NEEDS_ENABLE = {"cisco_ios", "arista_eos"}
-ALL_PLATFORMS = (
-    "cisco_ios",
-    "cisco_nxos",
-    "cisco_xr",
-    "arista_eos",
-    "juniper_junos",
-    "huawei",
-    "mikrotik_routeros",
-    "hp_comware",
-)
+ALL_PLATFORMS = PLATFORMS
 FAST_EXTRAS = {"fast_cli": True, "conn_timeout": 3, "auth_timeout": 3, "banner_timeout": 3}
 
 ConnectionPluginRegister.auto_register()

@@ -20,6 +20,7 @@ from confvault.inventory.problems import Problems
 from confvault.inventory.source import Element, as_map
 from confvault.inventory.yaml_loader import YamlMap, shorten
 from confvault.models import Secret
+from confvault.platforms import get_platform
 
 
 class _Invalid:
@@ -32,16 +33,6 @@ INVALID: Final = _Invalid()
 # A host name or provider becomes a path segment of the archive (`<provider>/<name>.cfg`).
 SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _HOSTNAME = re.compile(r"[A-Za-z0-9._:%\[\]-]{1,253}")
-FALLBACK_PLATFORMS = (
-    "cisco_ios",
-    "cisco_nxos",
-    "cisco_xr",
-    "arista_eos",
-    "juniper_junos",
-    "huawei",
-    "mikrotik_routeros",
-    "hp_comware",
-)
 ATTRIBUTES = ("hostname", "port", "username", "password", "platform")
 _ELEMENT_KEYS = (*ATTRIBUTES, "groups", "data", "connection_options")
 _CONNECTION_KEYS = (*ATTRIBUTES, "extras")
@@ -63,17 +54,8 @@ class Fields:
 def canonical_platform(name: str) -> str:
     """The registry's name for ``name`` (aliases such as ``ios`` resolve to ``cisco_ios``).
 
-    Unknown names raise ``ValueError`` listing the known ones. Falls back to a fixed list of the
-    eight names if the platform registry is not importable.
+    Unknown names raise ``ValueError`` listing the known ones.
     """
-    try:
-        from confvault.platforms import get_platform
-    except ImportError:  # pragma: no cover - only while the registry was being written
-        if name in FALLBACK_PLATFORMS:
-            return name
-        raise ValueError(
-            f"unknown platform {name!r} (known: {', '.join(FALLBACK_PLATFORMS)})"
-        ) from None
     try:
         platform = get_platform(name)
     except UnknownPlatformError as exc:
