@@ -31,6 +31,10 @@ def _fmt(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
+def _loads(loads: Any) -> str:
+    return "/".join(f"{x:.1f}" for x in loads) if loads else "-"
+
+
 def _phase_line(name: str, row: dict[str, Any]) -> str:
     timings = row.get("timings", {})
     connections = (
@@ -46,7 +50,10 @@ def _phase_line(name: str, row: dict[str, Any]) -> str:
         _fmt(row["wall_over_ideal"]),
         _fmt(row["devices_per_s"], 1),
         _fmt(row["cpu_ms_per_device"], 1),
-        _fmt(row["peak_rss_mb"], 0),
+        _fmt(row["peak_rss_mb"], 0)
+        + (
+            f" ({row['rss_during_collection_mb']:.0f})" if "rss_during_collection_mb" in row else ""
+        ),
         _fmt(row["lab_cpu_ms_per_device"], 1),
         _fmt(timings.get("collect_s"), 1),
         _fmt(timings.get("commit_s")),
@@ -57,7 +64,8 @@ def _phase_line(name: str, row: dict[str, Any]) -> str:
 
 
 PHASE_HEADER = (
-    "| phase | ok | wall s | ideal s | wall/ideal | dev/s | client CPU ms/dev | peak RSS MB "
+    "| phase | ok | wall s | ideal s | wall/ideal | dev/s | client CPU ms/dev "
+    "| peak RSS MB (in collection) "
     "| lab CPU ms/dev | collect s | commit s | db s | DB connections |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
@@ -118,6 +126,10 @@ def markdown_report(results: dict[str, Any]) -> str:
     lines = [
         f"## Collection benchmark: N={params['devices']}, W={params['workers']}, "
         f"L={params['latency_s']} s login, {params['size']} B configs, {params['database']}",
+        "",
+        "Machine load average (1, 5, 15 min) at start "
+        f"{_loads(results['machine'].get('load_average_at_start'))}, at end "
+        f"{_loads(results['machine'].get('load_average_at_end'))}.",
         "",
         PHASE_HEADER,
         _phase_line("confvault first run", first),

@@ -38,12 +38,13 @@ def run_phase(
 ) -> dict[str, Any]:
     """One phase in a child process, with the lab's CPU over the same interval.
 
-    With ``profile``, py-spy samples the phase (all threads, native frames off) into a
+    With ``profile``, py-spy samples the thread holding the GIL (without pausing the process) into a
     collapsed-stack file: ``grep`` it or feed it to any flame graph tool."""
     command = [sys.executable, str(BENCH_DIR / "_phase.py"), *args]
     if profile is not None:
         py_spy = Path(sys.executable).with_name("py-spy")
-        command = [str(py_spy), "record", "--format", "raw", "-o", str(profile), "--", *command]
+        spy = [str(py_spy), "record", "--gil", "--nonblocking", "--format", "raw"]
+        command = [*spy, "-o", str(profile), "--", *command]
     lab_cpu_before = project.lab_cpu_seconds()
     completed = subprocess.run(
         command,
@@ -188,7 +189,12 @@ def main(argv: list[str] | None = None) -> None:
         workdir = Path(tmp)
         results: dict[str, Any] = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                # other work on the machine skews every figure: keep the evidence with them
+                "load_average_at_start": os.getloadavg(),
+            },
             "params": {
                 "devices": args.devices,
                 "workers": args.workers,
@@ -201,6 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         results.update(full_benchmark(args, workdir))
         if args.scaling:
             results["scaling"] = scaling_rows(args, workdir)
+        results["machine"]["load_average_at_end"] = os.getloadavg()
     print()
     print(markdown_report(results))
     args.output.parent.mkdir(parents=True, exist_ok=True)
