@@ -112,7 +112,10 @@ def _path(value: object) -> Path:
         value = str(value)
     if not isinstance(value, str) or not value.strip() or "\0" in value:
         raise ValueError("expected a path")
-    return Path(value.strip()).expanduser()
+    try:
+        return Path(value.strip()).expanduser()
+    except RuntimeError:  # "~user" unknown, or "~" with no home directory
+        raise ValueError(f"cannot expand {value.strip()!r}: unknown home directory") from None
 
 
 def _database_url(value: object) -> str:
@@ -175,18 +178,26 @@ def _check(name: str, value: object, where: str, *, secret: bool = False) -> obj
         raise ConfigError(f"{where}: {name}: {exc}{got}") from None
 
 
+def _expand(path: Path, where: str) -> Path:
+    try:
+        return path.expanduser()
+    except RuntimeError:  # "~user" unknown, or "~" with no home directory
+        raise ConfigError(f"{where}: cannot expand {str(path)!r}: unknown home directory") from None
+
+
 def _locate_config(
     config_file: Path | None, env: Mapping[str, str], cwd: Path
 ) -> tuple[Path, str] | None:
     """The settings file and its name as the user gave it (messages quote what they typed)."""
     if config_file is not None:
-        located = _absolute(config_file.expanduser(), cwd)
+        located = _absolute(_expand(config_file, str(config_file)), cwd)
         if not located.is_file():
             raise ConfigError(f"{config_file}: settings file not found")
         return located, str(config_file)
     from_env = env.get(CONFIG_ENV, "").strip()
     if from_env:
-        located = _absolute(Path(from_env).expanduser(), cwd)
+        where = f"environment variable {CONFIG_ENV}"
+        located = _absolute(_expand(Path(from_env), where), cwd)
         if not located.is_file():
             raise ConfigError(f"environment variable {CONFIG_ENV}: {from_env}: file not found")
         return located, from_env

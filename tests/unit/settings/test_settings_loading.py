@@ -180,3 +180,11 @@ def test_database_url_password_never_in_errors(tmp_path: Path, url: str) -> None
             load(tmp_path, text, env=env)
         assert "hunter2" not in str(caught.value)
         assert "database_url" in str(caught.value)
+
+
+@pytest.mark.parametrize("written", ["~no-such-user-here/confvault.yaml", "~0"])
+def test_unexpandable_home_in_config_location_is_a_config_error(
+    tmp_path: Path, written: str
+) -> None:
+    with pytest.raises(ConfigError, match="CONFVAULT_CONFIG"):
+        load_settings(None, env={"CONFVAULT_CONFIG": written}, overrides={}, cwd=tmp_path)
