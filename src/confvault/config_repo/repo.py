@@ -209,11 +209,17 @@ class ConfigRepo:
         left the inventory is never deleted). ``committed_at`` is for building history.
         """
         started = time.perf_counter()
-        encoded = {check_archive_path(p): text.encode("utf-8") for p, text in files.items()}
-        ids = {p: blob_id(data) for p, data in encoded.items()}
+        # One file's bytes at a time: a second full copy of every text would cost ~60 MB of
+        # peak memory at 3,000 devices; only the changed files are encoded again, to be written.
+        ids: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        for path, text in files.items():
+            data = text.encode("utf-8")
+            ids[check_archive_path(path)] = blob_id(data)
+            sizes[path] = len(data)
         old_commit = self.head()
         previous = queries.tree_blobs(self._git, old_commit) if old_commit else {}
-        changed = [p for p in encoded if previous.get(p) != ids[p]]
+        changed = [p for p in ids if previous.get(p) != ids[p]]
         changed_set = set(changed)
         outcome_files = tuple(
             ArchivedChange(
@@ -221,9 +227,9 @@ class ConfigRepo:
                 path=p,
                 blob_id=ids[p],
                 changed=p in changed_set,
-                size=len(encoded[p]),
+                size=sizes[p],
             )
-            for p in encoded
+            for p in ids
         )
         if not changed:
             return CommitOutcome(None, outcome_files, time.perf_counter() - started)
@@ -231,7 +237,7 @@ class ConfigRepo:
         new_paths = [p for p in changed if p not in previous]
         message = commit_message(run_id, changed, new_paths, summary)
         try:
-            moves = self._write_blobs({p: encoded[p] for p in changed}, ids)
+            moves = self._write_blobs({p: files[p] for p in changed}, ids)
             crash_point("after-blobs")
             new_commit = self._commit_tree(
                 old_commit, {p: ids[p] for p in changed}, message, committed_at
@@ -270,16 +276,16 @@ class ConfigRepo:
             ) from None
 
     def _write_blobs(
-        self, data: Mapping[str, bytes], ids: Mapping[str, str]
+        self, texts: Mapping[str, str], ids: Mapping[str, str]
     ) -> list[tuple[str, Path]]:
         """Store changed texts as git objects; the temp files become the work-tree files later."""
         stage = self.state_dir / "stage"
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir(parents=True)
         moves = []
-        for number, (path, content) in enumerate(data.items()):
+        for number, (path, text) in enumerate(texts.items()):
             temp = stage / f"{number:06d}"
-            temp.write_bytes(content)
+            temp.write_bytes(text.encode("utf-8"))
             moves.append((path, temp))
         listing = "".join(f"{temp}\n" for _, temp in moves).encode()
         out = self._git.run("hash-object", "-w", "--no-filters", "--stdin-paths", stdin=listing)
