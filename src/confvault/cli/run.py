@@ -6,6 +6,7 @@ import signal
 import sys
 import time
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import (
@@ -20,7 +21,9 @@ from rich.progress import (
 from confvault.cli.context import AppContext
 from confvault.cli.output import console, emit_json, table
 from confvault.models import CollectResult
-from confvault.service import RunReport, Selection, run_backup
+
+if TYPE_CHECKING:
+    from confvault.service.backup import RunReport
 
 
 class _ProgressDisplay:
@@ -154,6 +157,8 @@ def run_command(
     as_json: bool,
 ) -> None:
     """Back up every active device of the inventory (or the selected ones)."""
+    from confvault.service.backup import Selection, run_backup  # nornir/netmiko load only here
+
     settings = app.settings(
         workers=workers, timeout=timeout, retries=retries, mask_secrets=mask_secrets
     )

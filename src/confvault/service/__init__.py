@@ -1,6 +1,13 @@
-"""The library API: what the CLI (and any other caller) uses. Each function takes ``Settings``."""
+"""The library API: what the CLI (and any other caller) uses. Each function takes ``Settings``.
 
-from confvault.service.backup import RunReport, Selection, run_backup
+The backup names load lazily: they pull in nornir, netmiko and paramiko, which a report command
+(``status``, ``history``, ``diff``) never needs, and which cost most of its start-up time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from confvault.service.project import init_project, open_archive, open_database
 from confvault.service.prune import PruneReport, parse_duration, prune
 from confvault.service.reports import (
@@ -13,6 +20,20 @@ from confvault.service.reports import (
     show,
     status,
 )
+
+if TYPE_CHECKING:
+    from confvault.service.backup import RunReport, Selection, run_backup
+
+_LAZY_BACKUP_NAMES = ("RunReport", "Selection", "run_backup")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_BACKUP_NAMES:
+        from confvault.service import backup
+
+        return getattr(backup, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "PruneReport",
