@@ -110,8 +110,6 @@ def bench_project(
         spec, workdir / f"lab-{devices}", inventory_dir=root / "inventory", in_subprocess=True
     )
     with lab:
-        process = lab._process  # the subprocess lab's own process, for its CPU figures
-        assert process is not None
         inventory = {
             "plugin": "SimpleInventory",
             "options": {
@@ -129,4 +127,5 @@ def bench_project(
             "timeout": 60,
         }
         (root / "confvault.yaml").write_text(yaml.safe_dump(settings))
-        yield BenchProject(root=root, lab=lab, lab_pid=process.pid)
+        # the lab subprocess, for its own CPU figures
+        yield BenchProject(root=root, lab=lab, lab_pid=lab.pid)

@@ -148,6 +148,11 @@ class Lab:
         return lab
 
     @property
+    def pid(self) -> int:
+        """The process serving the devices: a subprocess lab's own, else this process."""
+        return self._process.pid if self._process is not None else os.getpid()
+
+    @property
     def devices(self) -> list[LabDevice]:
         return list(self._devices)
 
