@@ -323,6 +323,27 @@ class ConfigRepo:
         index_file.unlink(missing_ok=True)
         return commit
 
+    def maintain(self, *, loose_limit: int = 6700, pack_limit: int = 50) -> None:
+        """After a commit: pack loose objects past ``loose_limit``, merge packs past
+        ``pack_limit`` (git's own gc.auto defaults), then refresh the commit-graph.
+
+        Plumbing commits never trigger git's automatic gc, so without this every run would leave
+        about one loose object per changed device forever. Counted exactly (git's gc --auto only
+        samples one object folder) and run in the foreground, so nothing outlives the run.
+        """
+        if self.head() is None:
+            return
+        counts = dict(
+            line.split(": ", 1)
+            for line in self._git.text("count-objects", "-v").splitlines()
+            if ": " in line
+        )
+        if int(counts.get("packs", "0")) > pack_limit:
+            self._git.run("repack", "-a", "-d", "-q")
+        elif int(counts.get("count", "0")) > loose_limit:
+            self._git.run("repack", "-d", "-q")  # the loose objects into one new pack
+        self.write_commit_graph()
+
     def write_commit_graph(self) -> None:
         """Keep path-limited ``git log`` fast: incremental commit-graph with Bloom filters."""
         if self.head() is not None:

@@ -247,7 +247,7 @@ def _archive_and_record(
     tick = time.perf_counter()
     commit = run.repo.commit_run(files, run_id=run.run_id)
     if commit.commit_id is not None:
-        run.repo.write_commit_graph()
+        run.repo.maintain()
     timings["commit_s"] = time.perf_counter() - tick
 
     tick = time.perf_counter()

@@ -146,3 +146,21 @@ def test_open_refuses_a_plain_file_where_the_archive_should_be(tmp_path: Path) -
     target.write_text("not a repository\n")
     with pytest.raises(RepoError, match="is a file, not a folder"):
         ConfigRepo.open(target, author_name="a", author_email="a@b")
+
+
+def test_maintenance_packs_loose_objects_past_the_limit(archive: ConfigRepo, git: GitFn) -> None:
+    for run in range(1, 8):
+        archive.commit_run({f"acme/sw{i}.cfg": f"hostname sw{i}\nrun {run}\n" for i in range(5)},
+                           run_id=run)  # fmt: skip
+    loose_before = int(git(archive.path, "count-objects").split()[0])
+
+    archive.maintain(loose_limit=10_000)
+    assert int(git(archive.path, "count-objects").split()[0]) == loose_before  # under the limit
+
+    archive.maintain(loose_limit=20)
+
+    assert loose_before > 20
+    assert int(git(archive.path, "count-objects").split()[0]) == 0
+    assert git(archive.path, "fsck", "--no-progress") == ""
+    assert len(archive.history("acme/sw1.cfg")) == 7
+    assert git(archive.path, "status", "--porcelain") == ""
