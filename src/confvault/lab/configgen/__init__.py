@@ -10,6 +10,7 @@ from datetime import datetime
 
 from confvault.errors import LabError
 from confvault.lab.configgen import (
+    _common,
     arista_eos,
     cisco_ios,
     cisco_nxos,
@@ -86,7 +87,7 @@ def render_version(platform: str, device: str, now: datetime, boot_time: datetim
 
 def mutate_body(platform: str, body: str, n: int) -> str:
     """The n-th small realistic edit of ``body`` (a description change or one more static route)."""
-    return _generator(platform).mutate_body(body, n)
+    return _common.edit_body(platform, body, n, _generator(platform).edits)
 
 
 def planted_secrets(platform: str, device: str) -> tuple[str, ...]:

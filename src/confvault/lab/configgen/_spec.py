@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from confvault.lab.configgen._common import EditRules
+
 
 @dataclass(frozen=True, slots=True)
 class PlatformGenerator:
@@ -15,5 +17,5 @@ class PlatformGenerator:
     generate_body: Callable[[str, int], str]  # (device, size)
     render_config: Callable[[str, str, datetime, int], str]  # (device, body, now, session_no)
     render_version: Callable[[str, datetime, datetime], str]  # (device, now, boot_time)
-    mutate_body: Callable[[str, int], str]  # (body, n)
+    edits: EditRules  # where the n-th realistic edit goes (mutate_body)
     planted_secrets: Callable[[str], tuple[str, ...]]  # (device)

@@ -343,10 +343,6 @@ _EDITS = c.EditRules(
 )
 
 
-def mutate_body(body: str, n: int) -> str:
-    return c.edit_body(NAME, body, n, _EDITS)
-
-
 GENERATOR = PlatformGenerator(
     name=NAME,
     config_commands=("show running-config", "show run"),
@@ -354,6 +350,6 @@ GENERATOR = PlatformGenerator(
     generate_body=generate_body,
     render_config=render_config,
     render_version=render_version,
-    mutate_body=mutate_body,
+    edits=_EDITS,
     planted_secrets=planted_secrets,
 )
