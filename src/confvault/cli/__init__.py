@@ -19,7 +19,24 @@ from confvault.cli.run import run_command
 from confvault.errors import EXIT_USAGE, ConfvaultError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _RootGroup(click.Group):
+    """Loads ``confvault lab`` (asyncssh, ~0.1 s) only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "lab"})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "lab":
+            from confvault.lab.cli import lab_group
+
+            return lab_group
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=_RootGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--config",
     "config_file",
@@ -56,17 +73,6 @@ for command in (
     db_group,
 ):
     cli.add_command(command)
-
-
-def _mount_lab() -> None:
-    try:
-        from confvault.lab.cli import lab_group
-    except ImportError:  # the lab ships with confvault; only a broken install lacks it
-        return
-    cli.add_command(lab_group)
-
-
-_mount_lab()
 
 
 def main() -> None:
