@@ -18,6 +18,7 @@ import click
 from confvault.errors import ConfvaultError, LabError
 from confvault.lab.control import Lab, read_pid
 from confvault.lab.inventory import credentials_env
+from confvault.lab.platforms import PLATFORMS
 from confvault.lab.serve import serve_forever
 from confvault.lab.server import LabServer
 from confvault.lab.spec import LabSpec, load_spec, quick_spec, spec_from_json
@@ -75,7 +76,7 @@ def _announce(server: LabServer, seconds: float) -> None:
 @click.option("--count", type=int, help="Number of devices (instead of --spec).")
 @click.option(
     "--platforms",
-    default="cisco_ios,cisco_nxos,cisco_xr,arista_eos,juniper_junos,huawei,mikrotik_routeros,hp_comware",
+    default=",".join(PLATFORMS),
     show_default=True,
     help="Comma-separated platforms for --count, used round-robin.",
 )
