@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from confvault.platforms.clean import clean
 from confvault.platforms.registry import PLATFORMS, get_platform, platform_names
-from confvault.platforms.spec import Command, LineRule, OutputRejected, Platform, drop, mask
+from confvault.platforms.spec import (
+    Command,
+    Dialogue,
+    LineRule,
+    OutputRejected,
+    Platform,
+    drop,
+    mask,
+)
 
 __all__ = [
     "PLATFORMS",
     "Command",
+    "Dialogue",
     "LineRule",
     "OutputRejected",
     "Platform",

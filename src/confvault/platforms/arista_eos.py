@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from confvault.platforms.common import CISCO_STYLE_ERRORS, CISCO_STYLE_SECRETS
+from confvault.platforms.common import (
+    CISCO_ENABLE_DIALOGUE,
+    CISCO_STYLE_ERRORS,
+    CISCO_STYLE_SECRETS,
+)
 from confvault.platforms.spec import Command, Platform, drop
 
 VERSION_FACTS = (
@@ -20,6 +24,7 @@ ARISTA_EOS = Platform(
     name="arista_eos",
     aliases=("eos",),
     comment_prefix="! ",
+    dialogue=CISCO_ENABLE_DIALOGUE,
     commands=(
         Command("show version", as_comment=True, keep=VERSION_FACTS),
         Command("show running-config", enable=True, is_config=True, read_timeout=120.0),

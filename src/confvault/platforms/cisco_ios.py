@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from confvault.platforms.common import CISCO_STYLE_ERRORS, CISCO_STYLE_SECRETS, NTP_CLOCK_PERIOD
+from confvault.platforms.common import (
+    CISCO_ENABLE_DIALOGUE,
+    CISCO_STYLE_ERRORS,
+    CISCO_STYLE_SECRETS,
+    NTP_CLOCK_PERIOD,
+)
 from confvault.platforms.spec import Command, Platform, drop
 
 # Stable facts of 'show version', like Oxidized's ios.rb: image, ROM, hardware, serials.
@@ -26,6 +31,7 @@ CISCO_IOS = Platform(
     name="cisco_ios",
     aliases=("ios", "cisco_xe"),
     comment_prefix="! ",
+    dialogue=CISCO_ENABLE_DIALOGUE,
     commands=(
         Command("show version", as_comment=True, keep=VERSION_FACTS),
         Command("show running-config", enable=True, is_config=True, read_timeout=120.0),

@@ -6,7 +6,7 @@ NX-OS prints no closing line, so completeness rests on structure: the '!Command:
 
 from __future__ import annotations
 
-from confvault.platforms.common import CISCO_STYLE_ERRORS, CISCO_STYLE_SECRETS
+from confvault.platforms.common import CISCO_DIALOGUE, CISCO_STYLE_ERRORS, CISCO_STYLE_SECRETS
 from confvault.platforms.spec import Command, Platform, drop
 
 _DATE = r"\w{3} \w{3} +\d{1,2} \d\d:\d\d:\d\d \d{4}"  # Wed Nov 25 10:20:01 2026
@@ -25,6 +25,7 @@ CISCO_NXOS = Platform(
     name="cisco_nxos",
     aliases=("nxos",),
     comment_prefix="! ",
+    dialogue=CISCO_DIALOGUE,
     commands=(
         Command("show version", as_comment=True, keep=VERSION_FACTS),
         Command("show running-config", is_config=True, read_timeout=120.0),

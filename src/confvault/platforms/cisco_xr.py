@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from confvault.platforms.common import CISCO_STYLE_ERRORS, CISCO_STYLE_SECRETS
+from confvault.platforms.common import CISCO_DIALOGUE, CISCO_STYLE_ERRORS, CISCO_STYLE_SECRETS
 from confvault.platforms.spec import Command, Platform, drop
 
 VERSION_FACTS = (
@@ -19,6 +19,7 @@ CISCO_XR = Platform(
     name="cisco_xr",
     aliases=("iosxr",),
     comment_prefix="! ",
+    dialogue=CISCO_DIALOGUE,
     commands=(
         Command("show version", as_comment=True, keep=VERSION_FACTS),
         Command("show running-config", is_config=True, read_timeout=120.0),

@@ -6,7 +6,7 @@ each keeps the keyword and any trailing options and replaces only the secret wit
 
 from __future__ import annotations
 
-from confvault.platforms.spec import REMOVED, LineRule, mask
+from confvault.platforms.spec import REMOVED, Dialogue, LineRule, mask
 
 # A quoted value ("a b c") or one bare word.
 VALUE = r'(?:"[^"]*"|\S+)'
@@ -87,3 +87,21 @@ CISCO_STYLE_ERRORS: tuple[str, ...] = (
 # Config lines that are volatile on every Cisco-style device: the NTP clock period drifts.
 # Anchored to the whole line so that no other 'ntp' command is touched.
 NTP_CLOCK_PERIOD = r"^ntp clock-period \d+$"
+
+
+# Session dialogues. Prompts are matched whole against the last line of output: a hostname of
+# letters, digits and ``- _ . : /``, a mode in parentheses, then the terminator.
+_CISCO_PROMPT = r"[\w.\-:/()@]{1,100}[>#]"
+_CISCO_SETUP = ("terminal width 511", "terminal length 0")  # what netmiko sends, in its order
+_CISCO_PAGER = r"--More--"
+CISCO_DIALOGUE = Dialogue(prompt=_CISCO_PROMPT, setup=_CISCO_SETUP, pager=_CISCO_PAGER)
+# IOS and EOS log in at '>' and need 'enable' for the running configuration.
+CISCO_ENABLE_DIALOGUE = Dialogue(
+    prompt=_CISCO_PROMPT,
+    privileged_prompt=r"[\w.\-:/()@]{1,100}#",
+    setup=_CISCO_SETUP,
+    pager=_CISCO_PAGER,
+)
+# '<R1>' in user view, '[R1]' / '[~R1]' in system view (VRP 8).
+VRP_FAMILY_PROMPT = r"[<\[]~?[\w.\-:/@()]{1,100}[>\]]"
+VRP_FAMILY_PAGER = r"---- More ----"

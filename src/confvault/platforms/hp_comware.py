@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from confvault.platforms.common import VRP_FAMILY_SECRETS
-from confvault.platforms.spec import Command, Platform, drop, mask
+from confvault.platforms.common import VRP_FAMILY_PAGER, VRP_FAMILY_PROMPT, VRP_FAMILY_SECRETS
+from confvault.platforms.spec import Command, Dialogue, Platform, drop, mask
 
 HP_COMWARE = Platform(
     name="hp_comware",
     aliases=("comware",),
     comment_prefix="# ",
+    dialogue=Dialogue(
+        prompt=VRP_FAMILY_PROMPT,
+        setup=("screen-length disable",),
+        pager=VRP_FAMILY_PAGER,
+        login_answers=((r"Press Y or ENTER to continue, N to exit\.?", ""),),
+    ),
     commands=(
         Command("display version", as_comment=True),
         Command("display current-configuration", is_config=True, read_timeout=120.0),

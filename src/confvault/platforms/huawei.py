@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from confvault.platforms.common import VRP_FAMILY_SECRETS
-from confvault.platforms.spec import Command, Platform, drop, mask
+from confvault.platforms.common import VRP_FAMILY_PAGER, VRP_FAMILY_PROMPT, VRP_FAMILY_SECRETS
+from confvault.platforms.spec import Command, Dialogue, Platform, drop, mask
 
 HUAWEI = Platform(
     name="huawei",
     aliases=("vrp", "huawei_vrp"),
     comment_prefix="# ",
+    dialogue=Dialogue(
+        prompt=VRP_FAMILY_PROMPT,
+        setup=("screen-length 0 temporary",),
+        pager=VRP_FAMILY_PAGER,
+        # an expired or default password: netmiko answers N and carries on
+        login_answers=((r"(?:Change now|Please choose).*\[Y/N\]:?", "N"),),
+    ),
     commands=(
         # Kept whole but for memory use; the uptime tail is cut by the volatile rules below.
         Command("display version", as_comment=True, drop=(r"(?i)^FLASH\s+available\b",)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from confvault.platforms.common import URL_CREDENTIALS
-from confvault.platforms.spec import REMOVED, Command, Platform, drop, mask
+from confvault.platforms.spec import REMOVED, Command, Dialogue, Platform, drop, mask
 
 # On a virtual chassis member the prompt is preceded by a '{master:0}' line that netmiko leaves in
 # the output; it is session state, not configuration.
@@ -13,6 +13,17 @@ JUNIPER_JUNOS = Platform(
     name="juniper_junos",
     aliases=("junos",),
     comment_prefix="# ",
+    dialogue=Dialogue(
+        prompt=r"[\w.\-]+@[\w.\-:]+[>#]",  # user@router> ; '{master:0}' is a line of its own
+        setup=(
+            "set cli screen-width 511",
+            "set cli complete-on-space off",
+            "set cli screen-length 0",
+        ),
+        pager=r"---\(more(?: \d+%)?\)---",
+        # root logs in to the FreeBSD shell ('root@r1:~ #', 'root@r1%'): start the CLI
+        login_answers=((r"(?::~ ?[#$]|%)", "cli"),),
+    ),
     commands=(
         # 'show version' has no volatile line: kept whole.
         Command("show version", as_comment=True, drop=(_VC_STATE,)),

@@ -7,7 +7,7 @@ cut in the middle of a '\\'-continued command.
 from __future__ import annotations
 
 from confvault.platforms.common import URL_CREDENTIALS
-from confvault.platforms.spec import REMOVED, Command, Platform, drop, mask
+from confvault.platforms.spec import REMOVED, Command, Dialogue, Platform, drop, mask
 
 # Stable facts of '/system resource print' (Oxidized's routeros.rb keeps the same keys).
 RESOURCE_FACTS = (
@@ -19,6 +19,11 @@ MIKROTIK_ROUTEROS = Platform(
     name="mikrotik_routeros",
     aliases=("routeros",),
     comment_prefix="# ",
+    dialogue=Dialogue(
+        prompt=r"\[[^\]\n]{1,120}\][^\n>]{0,120}>",  # [admin@MikroTik] > , [admin@r1] /ip>
+        pager=r"-- \[Q quit\|D dump\|down\]",
+        login_answers=((r"Do you want to see the software license\? \[Y/n\]:?", "n"),),
+    ),
     commands=(
         Command("/system resource print", as_comment=True, keep=RESOURCE_FACTS),
         Command("/export", is_config=True, read_timeout=120.0),

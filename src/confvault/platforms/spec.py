@@ -91,12 +91,54 @@ class Command:
 
 
 @dataclass(frozen=True, slots=True)
+class Dialogue:
+    """How a session with the platform's CLI goes, as scrapli describes its platforms.
+
+    The runner never waits for a clock: every step reads until the device answers with a prompt,
+    a question or a pager, each recognised by one of these patterns (matched against the last
+    line of output, ANSI codes and trailing blanks removed).
+    """
+
+    prompt: str  # fullmatch of any CLI prompt of the platform: "R1>", "<HUAWEI>", "u@r1>"
+    privileged_prompt: str | None = None  # fullmatch once privileged; None: no enable step
+    enable_command: str = "enable"
+    password_prompt: str = r"[Pp]assword:"  # noqa: S105 (a prompt, not a password)
+    setup: tuple[str, ...] = ()  # sent once after login, as netmiko does: paging off, width
+    pager: str | None = None  # search: paging is still on (the output would stop here)
+    # (question, answer): prompts some devices show before the CLI, answered as netmiko does
+    login_answers: tuple[tuple[str, str], ...] = ()
+    prompt_regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    privileged_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    password_regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    pager_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    answer_regexes: tuple[tuple[re.Pattern[str], str], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "prompt_regex", _compile(self.prompt, "dialogue prompt"))
+        privileged = self.privileged_prompt
+        set_(
+            self,
+            "privileged_regex",
+            None if privileged is None else _compile(privileged, "dialogue privileged_prompt"),
+        )
+        set_(self, "password_regex", _compile(self.password_prompt, "dialogue password_prompt"))
+        pager = None if self.pager is None else _compile(self.pager, "dialogue pager")
+        set_(self, "pager_regex", pager)
+        answers = tuple((_compile(q, "dialogue login_answers"), a) for q, a in self.login_answers)
+        set_(self, "answer_regexes", answers)
+
+
+@dataclass(frozen=True, slots=True)
 class Platform:
     """What confvault knows about one network OS. ``name`` is the netmiko ``device_type``."""
 
     name: str
     commands: tuple[Command, ...]
     comment_prefix: str
+    dialogue: Dialogue
     aliases: tuple[str, ...] = ()
     error_patterns: tuple[str, ...] = ()  # the device refused a command
     volatile: tuple[LineRule, ...] = ()  # changes on every collection: dropped or rewritten

@@ -1,13 +1,15 @@
 """nornir-netmiko's connection, tuned for thousands of short read-only sessions.
 
-Two costs of the stock plugin, measured on the device lab (bench/README.md):
+Three costs of the stock plugin, measured on the device lab (bench/README.md):
 
 * paramiko opens its own socket without TCP_NODELAY, so every small SSH handshake packet waits
   for the peer's delayed ACK (~40 ms each on Linux). We open the socket ourselves, set
   TCP_NODELAY, and hand it to netmiko (``sock=``), one socket per connection.
-* Before ``session_preparation()`` netmiko sends a newline and sleeps a fixed 0.1 s "so there is
-  data". Every driver's preparation waits for the prompt itself (it polls and re-sends newlines),
-  so we send the newline and skip the sleep: 0.1 s per device, ~7 % of a run at 1 s latency.
+* After login netmiko's ``session_preparation()`` finds the prompt with sleeps and re-reads
+  (0.07-0.13 s per device, more while a slow device logs in). confvault keeps netmiko's SSH
+  login (``establish_connection``) and runs the rest of the session as a ``CliSession``
+  (``dialogue.py``): the platform's own set-up commands, each step reading until the device
+  answers.
 * ``disconnect()`` first runs the driver's ``cleanup()``, which for some drivers checks for
   configuration mode with a timing read: Huawei VRP sleeps 2 s in every logout. confvault's
   sessions only run show commands and never enter configuration mode, so closing the SSH
@@ -24,7 +26,12 @@ from netmiko.exceptions import NetmikoTimeoutException
 from nornir.core.configuration import Config
 from nornir_netmiko.connections import Netmiko
 
+from confvault.platforms import get_platform
+from confvault.runner.dialogue import CliSession
+
 DEFAULT_CONNECT_TIMEOUT_S = 10.0
+DEFAULT_LOGIN_TIMEOUT_S = 60.0
+LOGIN_TIMEOUT_EXTRA = "confvault_login_timeout"  # ours, taken out before netmiko sees extras
 
 
 def open_tcp(hostname: str, port: int, timeout: float, device_type: str) -> socket.socket:
@@ -45,16 +52,22 @@ def open_tcp(hostname: str, port: int, timeout: float, device_type: str) -> sock
     return sock
 
 
-def _connect(connection: Any) -> None:
-    """netmiko's ``BaseConnection._open()`` (4.x) minus the sleep after the first newline."""
-    connection._modify_connection_params()
+def _no_login_handler(delay_factor: float = 1.0) -> None:
+    """Stands in for a driver's ``special_login_handler()``: the dialogue answers questions."""
+
+
+def _connect(connection: Any, platform: str, login_timeout: float) -> CliSession:
+    """netmiko's SSH login, then confvault's dialogue instead of ``session_preparation()``."""
+    connection._modify_connection_params()  # e.g. RouterOS: '+ct511w4098h' after the username
+    connection.special_login_handler = _no_login_handler  # this instance only
     connection.establish_connection()
     try:
-        connection.write_channel(connection.RETURN)
-        connection.session_preparation()
+        session = CliSession(connection, get_platform(platform).dialogue)
+        session.open(login_timeout)
     except BaseException:
         connection.disconnect()  # as netmiko does: no half-open session left behind
         raise
+    return session
 
 
 def _skip_cleanup(command: str = "") -> None:
@@ -62,7 +75,10 @@ def _skip_cleanup(command: str = "") -> None:
 
 
 class FastNetmiko(Netmiko):  # type: ignore[misc]  # nornir_netmiko ships no type hints
-    """The ``netmiko`` connection with a TCP_NODELAY socket and a logout that does not sleep."""
+    """The ``netmiko`` connection: TCP_NODELAY socket, confvault's dialogue, a logout that does
+    not sleep. ``session`` is the logged-in CLI the collection task talks to."""
+
+    session: CliSession
 
     def open(
         self,
@@ -75,13 +91,14 @@ class FastNetmiko(Netmiko):  # type: ignore[misc]  # nornir_netmiko ships no typ
         configuration: Config | None = None,
     ) -> None:
         extras = dict(extras or {})
+        login_timeout = float(extras.pop(LOGIN_TIMEOUT_EXTRA, DEFAULT_LOGIN_TIMEOUT_S))
         if "sock" not in extras and hostname:
             timeout = float(extras.get("conn_timeout", DEFAULT_CONNECT_TIMEOUT_S))
             extras["sock"] = open_tcp(hostname, port or 22, timeout, platform or "")
-        extras["auto_connect"] = False  # connect below, without netmiko's fixed sleep
+        extras["auto_connect"] = False  # connect below: login, then the dialogue
         try:
             super().open(hostname, username, password, port, platform, extras, configuration)
-            _connect(self.connection)
+            self.session = _connect(self.connection, platform or "", login_timeout)
         except BaseException:
             with contextlib.suppress(OSError):
                 extras["sock"].close()

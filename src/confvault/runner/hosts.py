@@ -17,6 +17,7 @@ from nornir.core.inventory import (
 
 from confvault.models import Device
 from confvault.runner.connection import FastNetmiko
+from confvault.runner.dialogue import CliSession
 
 CONNECTION_NAME = "netmiko"  # nornir-netmiko's connection plugin name
 
@@ -64,6 +65,15 @@ class CollectHost(Host):
             )
             self.connections[connection] = plugin
         return super().get_connection(connection, configuration)
+
+
+def open_session(host: Host, configuration: Config) -> CliSession:
+    """Log in to the host (through its ``FastNetmiko`` connection) and return its CLI session."""
+    host.get_connection(CONNECTION_NAME, configuration)
+    plugin = host.connections[CONNECTION_NAME]
+    if not isinstance(plugin, FastNetmiko):
+        raise TypeError(f"{host.name}: the {CONNECTION_NAME!r} connection is not confvault's")
+    return plugin.session
 
 
 def build_inventory(devices: Sequence[Device], timeout: float) -> Inventory:

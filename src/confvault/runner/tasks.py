@@ -24,13 +24,12 @@ from netmiko.exceptions import (
     ReadTimeout,
 )
 from nornir.core.task import Result, Task
-from nornir_netmiko.tasks import netmiko_send_command
 from paramiko.ssh_exception import AuthenticationException, SSHException
 
 from confvault.models import CollectResult, Device, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
-from confvault.runner.connection import open_tcp
-from confvault.runner.hosts import CONNECTION_NAME
+from confvault.runner.connection import LOGIN_TIMEOUT_EXTRA, open_tcp
+from confvault.runner.hosts import CONNECTION_NAME, open_session
 
 # paramiko's transport thread logs every failed session with a full traceback; with no logging
 # configured, Python's last-resort handler prints that to stderr (cron mail). The failure is
@@ -192,20 +191,20 @@ def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: i
         task.host.connection_options[CONNECTION_NAME].extras = {
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
             "sock": sock,
+            LOGIN_TIMEOUT_EXTRA: max(0.001, deadline - time.monotonic()),
         }
+        session = open_session(task.host, task.nornir.config)  # login + set-up commands
         outputs: list[str] = []
         for command in platform.commands:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ReadTimeout(f"deadline of {timeout:g} s passed before {command.command!r}")
-            read_timeout = min(remaining, command.read_timeout or remaining)
-            result = netmiko_send_command(
-                task,
-                command_string=command.command,
-                enable=command.enable,
-                read_timeout=read_timeout,
+            if command.enable:
+                session.enable(remaining)
+            remaining = deadline - time.monotonic()
+            outputs.append(
+                session.send(command.command, min(remaining, command.read_timeout or remaining))
             )
-            outputs.append(str(result.result))
         config = clean(platform, outputs, mask_secrets=mask_secrets)
     except Exception as error:  # every failure becomes data; the run goes on
         cut = watch is not None and watch.expired

@@ -5,11 +5,21 @@ from __future__ import annotations
 import pytest
 
 from confvault.models import ErrorClass
-from confvault.platforms import Command, OutputRejected, Platform, clean, drop, get_platform, mask
+from confvault.platforms import (
+    Command,
+    Dialogue,
+    OutputRejected,
+    Platform,
+    clean,
+    drop,
+    get_platform,
+    mask,
+)
 
 TOY = Platform(
     name="toy",
     comment_prefix="! ",
+    dialogue=Dialogue(prompt=r"toy[>#]"),
     commands=(
         Command("show version", as_comment=True, keep=(r"^Version ",)),
         Command("show run", is_config=True, drop=(r"^Building",)),

@@ -11,6 +11,7 @@ from confvault.errors import ConfvaultError, UnknownPlatformError
 from confvault.models import ErrorClass
 from confvault.platforms import (
     Command,
+    Dialogue,
     OutputRejected,
     Platform,
     drop,
@@ -19,6 +20,7 @@ from confvault.platforms import (
     platform_names,
 )
 
+TOY_DIALOGUE = Dialogue(prompt=r"x[>#]")
 EIGHT = (
     "arista_eos",
     "cisco_ios",
@@ -77,12 +79,14 @@ def test_unknown_platform_message_lists_the_known_names() -> None:
         lambda: Platform(
             name="x",
             comment_prefix="! ",
+            dialogue=TOY_DIALOGUE,
             commands=(Command("show run", is_config=True),),
             end_marker="end)",
         ),
         lambda: Platform(
             name="x",
             comment_prefix="! ",
+            dialogue=TOY_DIALOGUE,
             commands=(Command("show run", is_config=True),),
             error_patterns=("% Invalid[",),
         ),
@@ -101,7 +105,12 @@ def test_a_lone_string_instead_of_a_tuple_is_refused() -> None:
 
 def test_a_platform_needs_exactly_one_configuration_command() -> None:
     with pytest.raises(ValueError, match="exactly one is_config"):
-        Platform(name="x", comment_prefix="! ", commands=(Command("show version"),))
+        Platform(
+            name="x",
+            comment_prefix="! ",
+            dialogue=TOY_DIALOGUE,
+            commands=(Command("show version"),),
+        )
     with pytest.raises(ValueError, match="comment"):
         Command("show run", is_config=True, as_comment=True)
 

@@ -1,0 +1,195 @@
+"""The CLI dialogue with a device, over the SSH channel netmiko opened: no step waits for a clock.
+
+netmiko finds prompts by sleeping and re-reading (``find_prompt`` sleeps ~45 ms, ``send_command``
+polls every 25 ms and calls ``find_prompt`` first, session preparation sleeps in
+``clear_buffer``): 0.23-0.29 s per device with an instant device, and 100 threads that wake every
+10-25 ms for nothing while a slow device logs in. Here every read blocks on the channel until
+bytes arrive, and each step ends when the platform's ``Dialogue`` patterns say so (scrapli's
+model): the prompt, the enable password question, a login question, a pager.
+
+Every write is followed by reading its whole answer, so nothing stale is left for the next step;
+a command's output starts after its echo (as netmiko's ``cmd_verify``) and ends at the exact
+prompt the session learned at login, on a line of its own: a config line that merely contains
+the hostname cannot end a read early.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from netmiko.exceptions import NetmikoAuthenticationException, ReadException, ReadTimeout
+
+from confvault.models import ErrorClass
+from confvault.platforms import OutputRejected
+from confvault.platforms.spec import Dialogue
+
+# CSI sequences (colours, cursor moves) and Huawei's ' ESC[1D' cursor-left after a space.
+_ANSI = re.compile(r" ?\x1b\[\d*D|\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
+_NEWLINES = re.compile(r"\r*\n\r*|\r")
+RECV_BYTES = 65536
+ENTER = "\n"
+MAX_LOGIN_ANSWERS = 5  # a device that keeps asking is not going to show a CLI
+
+
+def last_line(buffer: str, start: int = 0) -> str:
+    """The text after the last line break, without ANSI codes, carriage returns or blanks."""
+    cut = max(buffer.rfind("\n"), start - 1)
+    tail = buffer[cut + 1 :]
+    if "\x1b" in tail:
+        tail = _ANSI.sub("", tail)
+    if "\r" in tail:  # a pager erased with '\r   \r', a line redrawn: the last visible text
+        segments = [segment for segment in tail.split("\r") if segment.strip()]
+        tail = segments[-1] if segments else ""
+    return tail.strip()
+
+
+def tidy(text: str) -> str:
+    """Output as netmiko returns it: ANSI codes out, every line break a plain ``\\n``."""
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    return _NEWLINES.sub("\n", text.replace("\x08", ""))
+
+
+class ChannelReader:
+    """Blocking reads from a paramiko channel: the thread sleeps until bytes arrive."""
+
+    def __init__(self, channel: Any, encoding: str = "utf-8") -> None:
+        self._channel = channel
+        # a multi-byte character split across two packets decodes whole
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+
+    def read(self, deadline: float, waiting_for: str) -> str:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ReadTimeout(f"no {waiting_for} from the device within the read timeout")
+        self._channel.settimeout(remaining)
+        try:
+            data = self._channel.recv(RECV_BYTES)
+        except TimeoutError:
+            raise ReadTimeout(f"no {waiting_for} from the device within the read timeout") from None
+        except (OSError, EOFError) as error:
+            raise ReadException(f"Channel stream closed by remote device. ({error})") from None
+        if not data:
+            raise ReadException("Channel stream closed by remote device.")
+        return self._decoder.decode(data)
+
+
+class CliSession:
+    """One logged-in CLI: learns its prompt, turns paging off, runs commands, enters enable."""
+
+    def __init__(self, connection: Any, dialogue: Dialogue, device: str = "") -> None:
+        self._connection = connection  # netmiko's BaseConnection: channel, secret, session log
+        self._dialogue = dialogue
+        self._device = device
+        self._reader = ChannelReader(connection.remote_conn, connection.encoding)
+        self.prompt = ""
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def open(self, timeout: float) -> str:
+        """Wait for the first prompt (answering login questions), then send the set-up commands."""
+        deadline = time.monotonic() + timeout
+        self.prompt = self._login(deadline)
+        for command in self._dialogue.setup:
+            # a set-up command a device refuses is not fatal: a pager still on is caught later
+            self.send(command, deadline - time.monotonic())
+        return self.prompt
+
+    def send(self, command: str, timeout: float) -> str:
+        """Run one command; return its output without the echo and the closing prompt."""
+        deadline = time.monotonic() + timeout
+        self._write(command + ENTER)
+        buffer, body_at = self._read_past_echo(command, deadline)
+        pager = self._dialogue.pager_regex
+        while True:
+            tail = last_line(buffer, body_at)
+            if tail == self.prompt:
+                break
+            if pager is not None and pager.search(tail):
+                raise OutputRejected(
+                    ErrorClass.REJECTED,
+                    f"output of {command!r} stopped at a pager prompt ({tail!r}): "
+                    "paging could not be turned off for this session",
+                )
+            buffer += self._reader.read(deadline, f"prompt after {command!r}")
+        body = buffer[body_at : buffer.rfind("\n") + 1]
+        return tidy(body).removesuffix("\n")
+
+    def enable(self, timeout: float) -> None:
+        """Enter privileged mode, answering the password question with the enable secret."""
+        privileged = self._dialogue.privileged_regex
+        if privileged is None or privileged.fullmatch(self.prompt):
+            return
+        deadline = time.monotonic() + timeout
+        command = self._dialogue.enable_command
+        self._write(command + ENTER)
+        buffer, body_at = self._read_past_echo(command, deadline)
+        asks = self._dialogue.password_regex.search
+        buffer = self._read_until(
+            buffer,
+            body_at,
+            deadline,
+            "enable password prompt",
+            lambda tail: asks(tail) is not None or self._is_prompt(tail),
+        )
+        if asks(last_line(buffer, body_at)):
+            self._write((self._connection.secret or "") + ENTER)
+            buffer = self._read_until("", 0, deadline, "prompt after enable", self._is_prompt)
+        self.prompt = last_line(buffer)
+        if not privileged.fullmatch(self.prompt):
+            raise NetmikoAuthenticationException("enable secret rejected")
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _login(self, deadline: float) -> str:
+        answered = 0
+        buffer = ""
+        while True:
+            buffer += self._reader.read(deadline, "CLI prompt after login")
+            tail = last_line(buffer)
+            if self._is_prompt(tail):
+                return tail
+            for question, answer in self._dialogue.answer_regexes:
+                if question.search(tail) and answered < MAX_LOGIN_ANSWERS:
+                    answered += 1
+                    self._write(answer + ENTER)
+                    buffer = ""
+                    break
+
+    def _read_past_echo(self, command: str, deadline: float) -> tuple[str, int]:
+        """Read until the command's echoed line has ended; stale prompts before it are dropped."""
+        buffer = ""
+        while True:
+            buffer += self._reader.read(deadline, f"echo of {command!r}")
+            at = buffer.find(command)
+            if at >= 0:
+                line_end = buffer.find("\n", at)
+                if line_end >= 0:
+                    return buffer, line_end + 1
+
+    def _read_until(
+        self,
+        buffer: str,
+        start: int,
+        deadline: float,
+        waiting_for: str,
+        done: Callable[[str], bool],
+    ) -> str:
+        while not done(last_line(buffer, start)):
+            buffer += self._reader.read(deadline, waiting_for)
+        return buffer
+
+    def _is_prompt(self, line: str) -> bool:
+        return self._dialogue.prompt_regex.fullmatch(line) is not None
+
+    def _write(self, text: str) -> None:
+        try:
+            self._connection.remote_conn.sendall(text.encode(self._connection.encoding))
+        except TimeoutError:
+            raise ReadTimeout("the device stopped accepting input") from None
+        except (OSError, EOFError) as error:
+            raise ReadException(f"Channel stream closed by remote device. ({error})") from None
