@@ -23,6 +23,7 @@ DEFAULT_CONFIG_NAME = "confvault.yaml"
 ENV_NAMES: Mapping[str, str] = {
     "BACKUP_MAX_WORKERS": "workers",
     "BACKUP_TIMEOUT": "timeout",
+    "BACKUP_RAMP_UP": "ramp_up",
     "DATABASE_URL": "database_url",
     "DB_POOL_SIZE": "db_pool_size",
     "DB_MAX_OVERFLOW": "db_max_overflow",
@@ -43,6 +44,7 @@ class Settings:
     data_dir: Path
     workers: int = 50
     timeout: float = 60.0  # per device, seconds
+    ramp_up: float = 1.0  # the first `workers` logins are spread over this many seconds
     retries: int = 2
     stale_hours: float = 24.0
     mask_secrets: bool = False
@@ -74,13 +76,18 @@ def _integer(low: int, high: int) -> Callable[[object], int]:
     return check
 
 
-def _seconds(high: float) -> Callable[[object], float]:
+def _seconds(high: float, *, allow_zero: bool = False) -> Callable[[object], float]:
+    expected = (
+        f"expected a number of seconds {'from' if allow_zero else 'above'} 0 and at most {high:g}"
+    )
+
     def check(value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"expected a number of seconds above 0 and at most {high:g}")
+            raise ValueError(expected)
         number = float(value)
-        if not math.isfinite(number) or not 0 < number <= high:
-            raise ValueError(f"expected a number of seconds above 0 and at most {high:g}")
+        low_ok = number >= 0 if allow_zero else number > 0
+        if not math.isfinite(number) or not low_ok or number > high:
+            raise ValueError(expected)
         return number
 
     return check
@@ -146,6 +153,7 @@ _CHECKERS: Mapping[str, Callable[[object], object]] = {
     "database_url": _database_url,
     "workers": _integer(1, 1000),
     "timeout": _seconds(86400.0),
+    "ramp_up": _seconds(3600.0, allow_zero=True),
     "retries": _integer(0, 10),
     "stale_hours": _hours,
     "mask_secrets": _flag,

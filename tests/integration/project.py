@@ -82,7 +82,7 @@ def write_project(
     """Write nornir.yaml and confvault.yaml next to the lab's inventory in ``root``.
 
     SQLite in ``root/data`` unless a database URL is given; ``settings`` override the defaults
-    below (8 workers, 20 s deadline, no retries: tests want fast, single-round runs).
+    below (8 workers, 20 s deadline, no retries, no ramp-up: tests want fast, single-round runs).
     """
     root.mkdir(parents=True, exist_ok=True)
     database_url = database_url or f"sqlite:///{root / 'data' / 'confvault.db'}"
@@ -94,6 +94,7 @@ def write_project(
         "workers": 8,
         "timeout": 20,
         "retries": 0,
+        "ramp_up": 0,
         **settings,
     }
     (root / "confvault.yaml").write_text(yaml.safe_dump(values))

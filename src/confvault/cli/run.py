@@ -133,6 +133,12 @@ def _print_report(report: RunReport, seconds: float) -> None:
 @click.option("--platform", help="Only devices of this platform (netmiko device_type).")
 @click.option("--workers", type=int, help="Parallel devices (BACKUP_MAX_WORKERS, default 50).")
 @click.option("--timeout", type=float, help="Per-device deadline in seconds (BACKUP_TIMEOUT).")
+@click.option(
+    "--ramp-up",
+    "ramp_up",
+    type=float,
+    help="Spread the first logins over this many seconds (BACKUP_RAMP_UP, default 1; 0: no ramp).",
+)
 @click.option("--retries", type=int, help="Extra rounds for transient failures (default 2).")
 @click.option("--mask-secrets/--no-mask-secrets", default=None, help="Mask secrets in the archive.")
 @click.option(
@@ -151,6 +157,7 @@ def run_command(
     platform: str | None,
     workers: int | None,
     timeout: float | None,
+    ramp_up: float | None,
     retries: int | None,
     mask_secrets: bool | None,
     accept_shrink: tuple[str, ...],
@@ -160,7 +167,11 @@ def run_command(
     from confvault.service.backup import Selection, run_backup  # nornir/netmiko load only here
 
     settings = app.settings(
-        workers=workers, timeout=timeout, retries=retries, mask_secrets=mask_secrets
+        workers=workers,
+        timeout=timeout,
+        ramp_up=ramp_up,
+        retries=retries,
+        mask_secrets=mask_secrets,
     )
     _interrupt_on_sigterm()
     display = _ProgressDisplay(enabled=not as_json and sys.stdout.isatty())

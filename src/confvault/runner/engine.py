@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +33,36 @@ class RunnerOptions:
     workers: int = 50
     timeout: float = 60.0  # per device, seconds
     mask_secrets: bool = False
+    ramp_up: float = 1.0  # seconds over which the first `workers` logins are spread
+
+
+class _RampUp:
+    """Spreads the first ``workers`` logins evenly over ``seconds``; later ones start at once.
+
+    Started all together, 100 sessions log in as one burst: the AAA server (TACACS+, RADIUS), the
+    client's CPU and every device answer at once, and since each device then takes about the same
+    time, the bursts repeat for the whole run. Spread once, they stay spread (bench/README.md).
+    """
+
+    def __init__(self, workers: int, seconds: float) -> None:
+        self._gap = seconds / workers if workers > 0 else 0.0
+        self._workers = workers
+        self._started = 0
+        self._origin: float | None = None
+        self._lock = threading.Lock()
+
+    def wait(self, stop: threading.Event) -> None:
+        if self._gap <= 0:
+            return
+        with self._lock:
+            index, self._started = self._started, self._started + 1
+            if self._origin is None:
+                self._origin = time.monotonic()
+            origin = self._origin
+        if index < self._workers:
+            delay = origin + index * self._gap - time.monotonic()
+            if delay > 0:
+                stop.wait(delay)  # a stopped run does not wait out the ramp
 
 
 class _StreamResults:
@@ -109,6 +140,7 @@ class Collection:
                 task=_guarded_collect,
                 name="confvault-collect",
                 stop=self._stop,
+                ramp_up=_RampUp(self._options.workers, self._options.ramp_up),
                 timeout=self._options.timeout,
                 mask_secrets=self._options.mask_secrets,
                 attempt=self._attempt,
@@ -135,8 +167,15 @@ class Collection:
 
 
 def _guarded_collect(
-    task: Task, *, stop: threading.Event, timeout: float, mask_secrets: bool, attempt: int
+    task: Task,
+    *,
+    stop: threading.Event,
+    ramp_up: _RampUp,
+    timeout: float,
+    mask_secrets: bool,
+    attempt: int,
 ) -> Result:
+    ramp_up.wait(stop)
     if stop.is_set():
         return Result(host=task.host, result=_NOT_STARTED)
     return collect_config(task, timeout=timeout, mask_secrets=mask_secrets, attempt=attempt)

@@ -110,7 +110,10 @@ def _collect(
 ) -> tuple[dict[str, CollectResult], bool]:
     """Collect every device, then give transient failures more rounds -> (results, stopped)."""
     options = RunnerOptions(
-        workers=workers, timeout=settings.timeout, mask_secrets=settings.mask_secrets
+        workers=workers,
+        timeout=settings.timeout,
+        mask_secrets=settings.mask_secrets,
+        ramp_up=settings.ramp_up,
     )
     results: dict[str, CollectResult] = {}
     pending = list(devices)

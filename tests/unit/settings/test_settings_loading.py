@@ -51,6 +51,13 @@ def test_flags_beat_environment_beat_file_beat_defaults(tmp_path: Path) -> None:
     assert settings.stale_hours == 24.0  # default
 
 
+def test_ramp_up_from_file_environment_and_flag_zero_allowed(tmp_path: Path) -> None:
+    assert load(tmp_path).ramp_up == 1.0
+    assert load(tmp_path, "ramp_up: 0\n").ramp_up == 0.0  # everyone at once
+    assert load(tmp_path, env={"BACKUP_RAMP_UP": "2.5"}).ramp_up == 2.5
+    assert load(tmp_path, overrides={"ramp_up": 0.5}).ramp_up == 0.5
+
+
 def test_default_file_in_working_directory_and_confvault_config(tmp_path: Path) -> None:
     write(tmp_path / "confvault.yaml", "workers: 7\n")
     assert load_settings(None, env={}, overrides={}, cwd=tmp_path).workers == 7
@@ -107,6 +114,7 @@ def test_empty_environment_value_counts_as_unset(tmp_path: Path) -> None:
         ("workers: true\n", "confvault.yaml:1: workers: expected an integer 1..1000, got True"),
         ("timeout: -1\n", "confvault.yaml:1: timeout: expected a number of seconds above 0"),
         ("timeout: .nan\n", "confvault.yaml:1: timeout: expected a number of seconds"),
+        ("ramp_up: -1\n", "confvault.yaml:1: ramp_up: expected a number of seconds from 0"),
         ("mask_secrets: 'yes'\n", "confvault.yaml:1: mask_secrets: expected true or false"),
         ("\n\nworkerz: 3\n", "confvault.yaml:3: unknown setting 'workerz'"),
         ("workers: [1\n", "confvault.yaml:2: malformed YAML"),
