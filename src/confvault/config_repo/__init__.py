@@ -5,5 +5,6 @@ This is the only package that imports GitPython.
 
 from confvault.config_repo.queries import CommitInfo
 from confvault.config_repo.repo import ConfigRepo
+from confvault.config_repo.staging import BlobStager
 
-__all__ = ["CommitInfo", "ConfigRepo"]
+__all__ = ["BlobStager", "CommitInfo", "ConfigRepo"]

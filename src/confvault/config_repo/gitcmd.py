@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from git.cmd import Git
 
@@ -102,6 +104,15 @@ class GitRunner:
                 strip_newline_in_stdout=False,
             )
         return status, out, err
+
+    def start(self, *args: str) -> Any:
+        """Start ``git ARGS`` with piped stdin and stdout; the caller feeds, drains and waits.
+
+        Returns GitPython's wrapper: keep it referenced while the process runs (dropping it kills
+        git), use its ``stdin``/``stdout`` and wait on ``.proc`` (its own ``wait`` raises).
+        """
+        command = ["git", *DURABILITY_OPTIONS, *args]
+        return self._git.execute(command, istream=subprocess.PIPE, as_process=True)
 
     def text(
         self, *args: str, stdin: str | None = None, env: Mapping[str, str] | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from confvault.config_repo import ConfigRepo
+from confvault.config_repo import BlobStager, ConfigRepo
 from confvault.config_repo.journal import crash_point
 from confvault.db import Database
 from confvault.db.records import BackupRecord
@@ -210,11 +210,22 @@ def run_backup(
             if on_start is not None:
                 on_start(len(devices))
             tick = time.perf_counter()
-            results, interrupted = _collect(devices, settings, workers, on_result)
+            stager = repo.stager()
+
+            def stage_and_report(result: CollectResult) -> None:
+                # git stores each new configuration now, while other devices are collected
+                if result.ok and result.config is not None:
+                    stager.add(by_name[result.device].archive_path, result.config)
+                if on_result is not None:
+                    on_result(result)
+
+            results, interrupted = _collect(devices, settings, workers, stage_and_report)
             timings["collect_s"] = time.perf_counter() - tick
             with interrupts_held() as held:
                 return _archive_and_record(
-                    _RunContext(database, repo, journal, run_id, started, by_name, accept_shrink),
+                    _RunContext(
+                        database, repo, stager, journal, run_id, started, by_name, accept_shrink
+                    ),
                     results,
                     interrupted or held.received is not None,
                     timings,
@@ -225,6 +236,7 @@ def run_backup(
 class _RunContext:
     database: Database
     repo: ConfigRepo
+    stager: BlobStager
     journal: StatusJournal
     run_id: int
     started: datetime
@@ -248,7 +260,7 @@ def _archive_and_record(
         by_name[r.device].archive_path: r.config for r in ordered if r.ok and r.config is not None
     }
     tick = time.perf_counter()
-    commit = run.repo.commit_run(files, run_id=run.run_id)
+    commit = run.repo.commit_run(files, run_id=run.run_id, staged=run.stager)
     if commit.commit_id is not None:
         run.repo.maintain()
     timings["commit_s"] = time.perf_counter() - tick
