@@ -45,7 +45,8 @@ def bench_spec(devices: int, latency_s: float, size: int) -> LabSpec:
         for platform, count in per_platform.items()
         if count
     ]
-    return parse_spec({"groups": groups}, "benchmark spec")
+    # configurations exist before the timed runs, as on real devices
+    return parse_spec({"groups": groups, "pregenerate": True}, "benchmark spec")
 
 
 def process_cpu_seconds(pid: int) -> float:

@@ -103,7 +103,7 @@ def test_address_mode_gives_each_device_its_own_address(tmp_path: Path) -> None:
 
 
 def test_subprocess_lab_is_driven_through_the_lab_directory(tmp_path: Path) -> None:
-    spec = parse_spec({"groups": [{"platform": "arista_eos", "count": 2}]})
+    spec = parse_spec({"groups": [{"platform": "arista_eos", "count": 2}], "pregenerate": True})
     with Lab(spec, tmp_path, in_subprocess=True) as lab:
         first, second = (d.name for d in lab.devices)
         lab.set_fault(first, "auth_reject")
@@ -124,6 +124,7 @@ def test_subprocess_lab_is_driven_through_the_lab_directory(tmp_path: Path) -> N
         ("groups: [{platform: huawei, count: -1}]", "groups[0].count: must be >= 1"),
         ("listen: {address: 192.0.2.1}\ngroups: [{platform: huawei}]", "outside loopback"),
         ("groups: [", "not valid YAML"),
+        ("pregenerate: soon\ngroups: [{platform: huawei}]", "pregenerate: expected true or false"),
     ],
 )
 def test_cli_bad_spec_is_one_line(tmp_path: Path, spec_text: str, message: str) -> None:

@@ -153,6 +153,8 @@ class LabServer:
                 )
                 self._by_name[device_spec.name] = runtime
                 self._devices[(address, runtime.port)] = runtime
+                if self.spec.pregenerate:
+                    runtime.generated_body(device_spec.size)
                 if self._faults.get(device_spec.name) == "refuse":
                     sock.close()
                 else:
