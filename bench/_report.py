@@ -160,13 +160,18 @@ def markdown_report(results: dict[str, Any]) -> str:
         f"{history['python_startup_ms']:.0f} ms).",
     ]
     if "scaling" in results:
-        lines += ["", "| N | wall s | ideal s | wall/ideal | client CPU ms/dev | peak RSS MB |"]
-        lines.append("|---|---|---|---|---|---|")
+        lines += [
+            "",
+            "| N | wall s | ideal s | wall/ideal | worker s/dev | client CPU ms/dev "
+            "| peak RSS MB | lab start s |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for row in results["scaling"]:
             derive(row, params, row["n"])
             lines.append(
                 f"| {row['n']} | {row['wall_s']:.1f} | {row['ideal_s']:.1f} "
-                f"| {_fmt(row['wall_over_ideal'])} | {row['cpu_ms_per_device']:.1f} "
-                f"| {row['peak_rss_mb']:.0f} |"
+                f"| {_fmt(row['wall_over_ideal'])} | {row['worker_s_per_device']:.3f} "
+                f"| {row['cpu_ms_per_device']:.1f} | {row['peak_rss_mb']:.0f} "
+                f"| {_fmt(row.get('lab_start_s'), 1)} |"
             )
     return "\n".join(lines)
