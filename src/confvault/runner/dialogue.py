@@ -149,7 +149,18 @@ class CliSession:
         answered = 0
         buffer = ""
         while True:
-            buffer += self._reader.read(deadline, "CLI prompt after login")
+            try:
+                buffer += self._reader.read(deadline, "CLI prompt after login")
+            except (ReadTimeout, ReadException):
+                if not buffer.strip():
+                    raise  # nothing at all: a slow login (a timeout), not a strange screen
+                # it talks, but not at a CLI prompt: a menu or banner waiting for a key.
+                # Retrying would meet the same screen.
+                shown = last_line(buffer)[:80] or buffer.strip().splitlines()[-1][:80]
+                raise OutputRejected(
+                    ErrorClass.REJECTED,
+                    f"logged in, but no CLI prompt appeared (the device shows {shown!r})",
+                ) from None
             tail = last_line(buffer)
             if self._is_prompt(tail):
                 return tail

@@ -165,11 +165,6 @@ def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass
     return ErrorClass.INTERNAL, f"{type(error).__name__}: {first_line(text)}"
 
 
-def _session_open(task: Task) -> bool:
-    """True once netmiko finished logging in and found the prompt (nornir then keeps it)."""
-    return CONNECTION_NAME in task.host.connections
-
-
 def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: int = 1) -> Result:
     """Nornir task: the whole collection of one device, bounded by ``timeout`` seconds.
 
@@ -209,12 +204,7 @@ def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: i
     except Exception as error:  # every failure becomes data; the run goes on
         cut = watch is not None and watch.expired
         error_class, message = classify(error, deadline_passed=cut or time.monotonic() >= deadline)
-        if isinstance(error, ReadTimeout | ReadException) and not _session_open(task):
-            # SSH login worked (netmiko reads only on an open channel) but no CLI prompt came:
-            # a menu or banner waiting for a key. Retrying would meet the same screen.
-            error_class = ErrorClass.REJECTED
-            message = "logged in, but no CLI prompt appeared (a menu or unexpected prompt?)"
-        elif error_class is ErrorClass.TIMEOUT and cut:
+        if error_class is ErrorClass.TIMEOUT and cut:
             message = f"no complete configuration within the {timeout:g} s deadline; session cut"
     finally:
         if watch is not None:
