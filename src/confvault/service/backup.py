@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from confvault.config_repo import BlobStager, ConfigRepo
+from confvault.config_repo import BlobStager, ConfigRepo, Maintenance
 from confvault.config_repo.journal import crash_point
 from confvault.db import Database
 from confvault.db.records import BackupRecord
@@ -211,6 +211,7 @@ def run_backup(
                 on_start(len(devices))
             tick = time.perf_counter()
             stager = repo.stager()
+            maintenance = repo.start_maintenance()  # git packs on the other core meanwhile
 
             def stage_and_report(result: CollectResult) -> None:
                 # git stores each new configuration now, while other devices are collected
@@ -224,7 +225,15 @@ def run_backup(
             with interrupts_held() as held:
                 return _archive_and_record(
                     _RunContext(
-                        database, repo, stager, journal, run_id, started, by_name, accept_shrink
+                        database,
+                        repo,
+                        stager,
+                        maintenance,
+                        journal,
+                        run_id,
+                        started,
+                        by_name,
+                        accept_shrink,
                     ),
                     results,
                     interrupted or held.received is not None,
@@ -237,6 +246,7 @@ class _RunContext:
     database: Database
     repo: ConfigRepo
     stager: BlobStager
+    maintenance: Maintenance | None
     journal: StatusJournal
     run_id: int
     started: datetime
@@ -260,9 +270,11 @@ def _archive_and_record(
         by_name[r.device].archive_path: r.config for r in ordered if r.ok and r.config is not None
     }
     tick = time.perf_counter()
+    if run.maintenance is not None:
+        run.maintenance.wait()
     commit = run.repo.commit_run(files, run_id=run.run_id, staged=run.stager)
     if commit.commit_id is not None:
-        run.repo.maintain()
+        run.repo.write_commit_graph()
     timings["commit_s"] = time.perf_counter() - tick
 
     tick = time.perf_counter()

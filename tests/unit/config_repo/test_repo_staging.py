@@ -81,3 +81,26 @@ def test_git_unable_to_store_objects_fails_the_commit_and_moves_nothing(
         objects.unlink()
         objects.with_name("objects.real").rename(objects)
     assert archive.head() == head
+
+
+def test_a_repack_running_while_a_run_stages_keeps_every_object(
+    archive: ConfigRepo, git: GitFn
+) -> None:
+    def run_files(run: int) -> dict[str, str]:
+        return {f"acme/sw{i}.cfg": f"hostname sw{i}\nrun {run}\n" for i in range(5)}
+
+    for run in range(1, 8):
+        archive.commit_run(run_files(run), run_id=run)
+    assert archive.start_maintenance(loose_limit=10_000) is None  # not due: nothing starts
+    maintenance = archive.start_maintenance(loose_limit=20)
+    assert maintenance is not None
+    stager = archive.stager()
+    for path, text in run_files(8).items():
+        stager.add(path, text)  # while git repacks
+    maintenance.wait()
+    archive.commit_run(run_files(8), run_id=8, staged=stager)
+
+    assert git(archive.path, "fsck", "--no-progress", "--strict") == ""
+    assert len(archive.history("acme/sw1.cfg")) == 8
+    assert git(archive.path, "count-objects", "-v").count("packs: 1") == 1
+    assert (archive.path / "acme/sw1.cfg").read_text() == run_files(8)["acme/sw1.cfg"]
