@@ -23,6 +23,7 @@ from tests.integration.project import PLATFORMS
 pytestmark = pytest.mark.integration
 
 TIMEOUT_S = 10.0
+ASKING = ("huawei", "hp_comware", "mikrotik_routeros")
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             "latency": {"rate": 40_000},
         }
     )
+    for platform in ASKING:  # these ask a question before their first prompt
+        groups.append(
+            {"platform": platform, "provider": "ask", "count": 1, "faults": {1: "login_question"}}
+        )
     with Lab(parse_spec({"groups": groups}), tmp_path_factory.mktemp("dialogue")) as lab:
         yield lab
 
@@ -139,3 +144,12 @@ def test_the_session_learns_the_privileged_prompt(lab: Lab) -> None:
         assert session.prompt == f"{device.name}#"
     finally:
         connection.disconnect()
+
+
+@pytest.mark.parametrize("platform", ASKING)
+def test_a_question_before_the_first_prompt_is_answered(lab: Lab, platform: str) -> None:
+    # VRP: expired password "Change now? [Y/N]" -> N; Comware: "Press Y or ENTER" -> Enter;
+    # RouterOS: "see the software license? [Y/n]" -> n. A wrong answer ends the lab's session.
+    device = _device(lab, platform, provider="ask")
+    archived = clean(get_platform(platform), _dialogue(lab, device), mask_secrets=True)
+    assert len(archived) > 2000

@@ -60,6 +60,10 @@ class PlatformCli:
     page_lines: int = 24
     # Commands accepted silently (no output) besides the replies above.
     silent_commands: tuple[str, ...] = ()
+    # What the platform asks before the first prompt in some states (the `login_question` fault)
+    # and the answers that lead on to the CLI; any other answer ends the session.
+    login_question: str | None = None
+    login_continue: tuple[str, ...] = ()
 
     def prompt(self, name: str, user: str, enabled: bool) -> str:
         template = self.enable_prompt if (enabled and self.enable_prompt) else self.user_prompt
@@ -133,6 +137,9 @@ PLATFORMS: dict[str, PlatformCli] = {
             ),
         },
         error=_caret_error("Error: Unrecognized command found at '^' position."),
+        login_question="Warning: The password has expired.\r\n"
+        "The password needs to be changed. Change now? [Y/N]: ",
+        login_continue=("n",),
     ),
     "mikrotik_routeros": PlatformCli(
         key="mikrotik_routeros",
@@ -141,6 +148,8 @@ PLATFORMS: dict[str, PlatformCli] = {
         pager_prompt=None,
         paging_off=(),
         error=_mikrotik_error,
+        login_question="Do you want to see the software license? [Y/n]: ",
+        login_continue=("n",),
     ),
     "hp_comware": PlatformCli(
         key="hp_comware",
@@ -152,6 +161,8 @@ PLATFORMS: dict[str, PlatformCli] = {
             "screen-length disable": "% Screen-length configuration is disabled for current user.",
         },
         error=_caret_error("% Unrecognized command found at '^' position."),
+        login_question="Press Y or ENTER to continue, N to exit.",
+        login_continue=("", "y"),
     ),
 }
 

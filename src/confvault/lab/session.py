@@ -79,6 +79,8 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
             latency = self._device.spec.latency
             if latency.login_s:
                 await asyncio.sleep(latency.login_s)
+            if not await self._ask_login_question():
+                return
             self._write("\r\n" + self._prompt())
             while (line := await self._read_line(echo=True)) is not None:
                 if not await self._execute(line):
@@ -93,6 +95,15 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
             if self._chan is not None:
                 self._chan.close()
         self._lab.record_session()
+
+    async def _ask_login_question(self) -> bool:
+        """The `login_question` fault: ask the platform's question; False ends the session."""
+        question = self._cli.login_question
+        if self._fault != "login_question" or question is None:
+            return True
+        self._write("\r\n" + question)
+        answer = await self._read_line(echo=True)
+        return answer is not None and answer.strip().lower() in self._cli.login_continue
 
     def _prompt(self) -> str:
         if self._fault == "unexpected_prompt":

@@ -22,6 +22,7 @@ FAULTS = (
     "garbage",
     "endless_pager",
     "unexpected_prompt",
+    "login_question",  # VRP password change, Comware banner, RouterOS licence; others: no effect
     "huge",
     "shrink",
 )
