@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from netmiko.channel import SSHChannel
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
     NetmikoTimeoutException,
@@ -47,23 +46,6 @@ def first_line(text: str, limit: int = 300) -> str:
         if line and not line.startswith("Common causes"):
             return line[:limit]
     return text.strip()[:limit]
-
-
-def _read_buffer_noticing_close(self: SSHChannel) -> str:
-    """netmiko's ``read_buffer``, but a closed, drained channel raises instead of reading as "".
-
-    paramiko's ``recv_ready()`` stays False on a closed channel, so netmiko would poll a dead
-    session until its read timeout: a device that drops the session, or one the deadline watchdog
-    cut, would hold its worker for the whole timeout and be reported as slow, not as dropped.
-    """
-    channel = self.remote_conn
-    if channel is not None and channel.closed and not channel.recv_ready():
-        raise ReadException("Channel stream closed by remote device.")
-    return _NETMIKO_READ_BUFFER(self)
-
-
-_NETMIKO_READ_BUFFER = SSHChannel.read_buffer
-SSHChannel.read_buffer = _read_buffer_noticing_close  # type: ignore[method-assign]
 
 
 @dataclass(order=True)
