@@ -49,9 +49,9 @@ def clean(platform: Platform, outputs: Sequence[str], *, mask_secrets: bool) -> 
         _reject_garbage(command, lines)
         if command.is_config:
             _check_complete(platform, command, lines)
-        lines = _apply(platform.volatile, lines)
+        lines = _apply(platform.volatile, lines, platform.section_regex)
         if mask_secrets:
-            lines = _apply(platform.secrets, lines)
+            lines = _apply(platform.secrets, lines, platform.section_regex)
         lines = _trim_blank_edges(lines)
         if command.as_comment:
             lines = _as_comments(platform.comment_prefix, lines)
@@ -195,15 +195,36 @@ def _brace_delta(line: str) -> int:
     return delta
 
 
-def _apply(rules: Iterable[LineRule], lines: list[str]) -> list[str]:
+def _apply(
+    rules: Iterable[LineRule], lines: list[str], sections: re.Pattern[str] | None = None
+) -> list[str]:
     result = lines
     for rule in rules:
-        if rule.drops:
+        if rule.within_regex is not None and sections is not None:
+            result = _apply_within(rule, rule.within_regex, sections, result)
+        elif rule.drops:
             result = [line for line in result if not rule.regex.search(line)]
         else:
             # search() first: most lines match no rule, and sub() with a template costs ~5x more.
             regex, replacement = rule.regex, rule.replacement or ""
             result = [regex.sub(replacement, ln) if regex.search(ln) else ln for ln in result]
+    return result
+
+
+def _apply_within(
+    rule: LineRule, within: re.Pattern[str], sections: re.Pattern[str], lines: list[str]
+) -> list[str]:
+    """The rule on the lines of matching sections only (a header line belongs to its section)."""
+    result: list[str] = []
+    inside = False
+    for line in lines:
+        if sections.search(line):
+            inside = within.search(line) is not None
+        if inside and rule.regex.search(line):
+            if rule.drops:
+                continue
+            line = rule.regex.sub(rule.replacement or "", line)
+        result.append(line)
     return result
 
 

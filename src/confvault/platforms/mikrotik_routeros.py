@@ -48,7 +48,14 @@ MIKROTIK_ROUTEROS = Platform(
             r'(?<![\w-])((?:[\w-]+-)?(?:password|secret|key|passphrase)=)(?:"(?:[^"\\]|\\.)*"|\S+)',
             rf"\1{REMOVED}",
         ),
+        # an SNMP community's name is its password: 'add addresses=10.0.0.0/8 name=n0c-R34d'
+        mask(
+            r'(?<![\w-])(name=)(?:"(?:[^"\\]|\\.)*"|\S+)',
+            rf"\1{REMOVED}",
+            within=r"^/snmp community$",
+        ),
     ),
+    section_header=r"^/",
     # RouterOS 7 CHR exports have no '# software id' line, but every export has its dated header.
     required=(r"^# (?:.* by RouterOS \S+|software id = .*)$",),
     end_marker=r"[^\\]$",

@@ -42,14 +42,22 @@ def _compile_all(patterns: tuple[str, ...], where: str) -> tuple[re.Pattern[str]
 
 @dataclass(frozen=True, slots=True)
 class LineRule:
-    """Drop each line the pattern matches (``replacement is None``) or rewrite it (``re.sub``)."""
+    """Drop each line the pattern matches (``replacement is None``) or rewrite it (``re.sub``).
+
+    ``within``: only inside sections whose header line matches it (the platform says what a
+    section header is: RouterOS's '/snmp community' block holds community names in 'name=').
+    """
 
     pattern: str
     replacement: str | None = None
+    within: str | None = None
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    within_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", _compile(self.pattern, "line rule"))
+        within = None if self.within is None else _compile(self.within, "line rule within")
+        object.__setattr__(self, "within_regex", within)
 
     @property
     def drops(self) -> bool:
@@ -61,9 +69,10 @@ def drop(pattern: str) -> LineRule:
     return LineRule(pattern)
 
 
-def mask(pattern: str, replacement: str) -> LineRule:
-    """A rule that rewrites matches of ``pattern`` in each line with ``replacement``."""
-    return LineRule(pattern, replacement)
+def mask(pattern: str, replacement: str, *, within: str | None = None) -> LineRule:
+    """A rule that rewrites matches of ``pattern`` in each line with ``replacement``
+    (``within``: only in sections whose header matches it)."""
+    return LineRule(pattern, replacement, within)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +157,11 @@ class Platform:
     required: tuple[str, ...] = ()  # each must match at least one config line
     balanced_braces: bool = False  # '{' and '}' outside quotes must balance (Junos)
     min_config_lines: int = 1
+    section_header: str | None = None  # a line that opens a section (RouterOS: '/ip address')
     error_regexes: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
     end_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     required_regexes: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    section_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         where = f"platform {self.name!r}"
@@ -158,6 +169,10 @@ class Platform:
         if len(config_commands) != 1:
             raise ValueError(f"{where}: needs exactly one is_config command")
         set_ = object.__setattr__
+        header = self.section_header
+        set_(self, "section_regex", None if header is None else _compile(header, where))
+        if header is None and any(r.within for r in (*self.volatile, *self.secrets)):
+            raise ValueError(f"{where}: a rule 'within' a section needs the section_header")
         set_(self, "error_regexes", _compile_all(self.error_patterns, f"{where} error_patterns"))
         set_(self, "required_regexes", _compile_all(self.required, f"{where} required"))
         end = None if self.end_marker is None else _compile(self.end_marker, f"{where} end_marker")

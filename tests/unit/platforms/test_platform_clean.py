@@ -177,3 +177,39 @@ def test_volatile_rules_never_touch_real_config_lines(name: str, line: str) -> N
         for rule in platform.volatile
         if not rule.drops
     )
+
+
+SECTIONED = Platform(
+    name="sectioned",
+    comment_prefix="# ",
+    dialogue=Dialogue(prompt=r"\[\S+\] >"),
+    commands=(Command("/export", is_config=True),),
+    secrets=(mask(r"(name=)\S+", r"\1<removed>", within=r"^/snmp community$"),),
+    section_header=r"^/",
+)
+
+
+def test_a_rule_within_a_section_touches_only_that_section() -> None:
+    export = (
+        "/snmp community\nadd name=s3cret addresses=10.0.0.0/8\n"
+        "/system identity\nset name=r1\n/snmp community\nset name=other\n"
+    )
+    assert clean(SECTIONED, [export], mask_secrets=True).splitlines() == [
+        "/snmp community",
+        "add name=<removed> addresses=10.0.0.0/8",
+        "/system identity",
+        "set name=r1",  # another section: the device's name stays
+        "/snmp community",
+        "set name=<removed>",
+    ]
+
+
+def test_a_sectioned_rule_needs_the_platform_to_say_what_a_section_is() -> None:
+    with pytest.raises(ValueError, match="section_header"):
+        Platform(
+            name="x",
+            comment_prefix="# ",
+            dialogue=Dialogue(prompt=r"x>"),
+            commands=(Command("/export", is_config=True),),
+            secrets=(mask(r"(name=)\S+", r"\1<removed>", within=r"^/snmp community$"),),
+        )
