@@ -21,6 +21,7 @@ class _Identity:
     radius_secret: str
     key: str  # v7: IPsec identity secret; v6: wpa2-pre-shared-key
     ospf_key: str  # v6 only: authentication-key on the OSPF interface
+    community: str  # the SNMP community's name is its password
 
     @property
     def version(self) -> str:
@@ -42,12 +43,14 @@ def _identity(device: str) -> _Identity:
         radius_secret=c.plain_secret(rng),
         key=c.plain_secret(rng, 20),
         ospf_key=c.plain_secret(rng, 12),
+        community=c.plain_secret(rng, 10),
     )
 
 
 def planted_secrets(device: str) -> tuple[str, ...]:
     i = _identity(device)
-    return (i.ppp_password, i.radius_secret, i.key) + (() if i.v7 else (i.ospf_key,))
+    secrets = (i.ppp_password, i.radius_secret, i.key, i.community)
+    return secrets + (() if i.v7 else (i.ospf_key,))
 
 
 def _value(text: str) -> str:
@@ -202,7 +205,7 @@ def generate_body(device: str, size: int) -> str:
             ]
         body += [
             "/snmp community",
-            f"set [ find default=yes ] addresses={mgmt}.0/24",
+            f"set [ find default=yes ] addresses={mgmt}.0/24 name={_value(ident.community)}",
             "/snmp",
             f'set contact=noc@example.net enabled=yes location="{site} DC1"',
             "/system clock",
