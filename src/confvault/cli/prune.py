@@ -6,7 +6,7 @@ import click
 
 from confvault.cli.context import AppContext
 from confvault.cli.output import console, emit_json, table, when
-from confvault.db.retention import DEFAULT_BATCH_SIZE
+from confvault.service import DEFAULT_BATCH_SIZE
 from confvault.service.prune import prune
 
 

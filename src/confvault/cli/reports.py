@@ -8,8 +8,7 @@ import click
 
 from confvault.cli.context import AppContext
 from confvault.cli.output import age, console, emit_json, table, when
-from confvault.db import DeviceState
-from confvault.service import device_page, runs, status
+from confvault.service import DeviceState, device_page, runs, status
 
 
 def _state_row(d: DeviceState) -> tuple[str, ...]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from confvault.db import DeviceState  # the row type status reports hand out
+from confvault.db.retention import DEFAULT_BATCH_SIZE
 from confvault.service.project import init_project, open_archive, open_database
 from confvault.service.prune import PruneReport, parse_duration, prune
 from confvault.service.reports import (
@@ -36,6 +38,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "DeviceState",
     "PruneReport",
     "RunReport",
     "Selection",
