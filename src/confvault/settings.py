@@ -136,13 +136,9 @@ def _database_url(value: object) -> str:
         raise ValueError(
             f"expected a URL starting with sqlite:// or postgresql://, got scheme {shown}"
         )
-    from sqlalchemy.engine import make_url  # only when a URL is given: keeps startup light
-    from sqlalchemy.exc import ArgumentError
+    from confvault.db.engine import check_url  # only when a URL is given: keeps startup light
 
-    try:
-        make_url(url)
-    except (ArgumentError, ValueError):
-        raise ValueError("not a valid database URL") from None
+    check_url(url)
     return url
 
 
