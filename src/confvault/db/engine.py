@@ -20,13 +20,13 @@ PG_CONNECT_TIMEOUT_S = 10
 _USERINFO_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
 
 
-
 def check_url(url: str) -> None:
     """ValueError unless SQLAlchemy can parse ``url`` (settings call it to name the bad field)."""
     try:
         make_url(url)
     except (ArgumentError, ValueError):
         raise ValueError("not a valid database URL") from None
+
 
 def redact_url(url: str | URL) -> str:
     """The URL as a user may see it: ``postgresql://app:***@db/confvault``."""
