@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from confvault.errors import ConfigError, InventoryError
 from confvault.inventory import Inventory, load_inventory
 from confvault.inventory.scaffold import write_project
 from confvault.models import Device
-from confvault.settings import load_settings
+from confvault.settings import SETTING_NAMES, load_settings
 
 
 def device(name: str, provider: str = "acme", platform: str = "cisco_ios", **kw: bool) -> Device:
@@ -86,3 +87,9 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
         write_project(tmp_path)
     assert hosts.read_text() == "mine: {}\n"
     assert not (tmp_path / "confvault.yaml").exists()  # all or nothing
+
+
+def test_init_settings_file_shows_every_setting(tmp_path: Path) -> None:
+    text = (write_project(tmp_path / "site")[0]).read_text()
+    missing = [n for n in SETTING_NAMES if not re.search(rf"^(?:# )?{n}:", text, re.MULTILINE)]
+    assert not missing  # a setting nobody can find in the file they edit does not exist
