@@ -31,7 +31,6 @@ from confvault.platforms.spec import Dialogue
 _ANSI = re.compile(r" ?\x1b\[\d*D|\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 _NEWLINES = re.compile(r"\r*\n\r*|\r")
 RECV_BYTES = 65536
-ENTER = "\n"
 MAX_LOGIN_ANSWERS = 5  # a device that keeps asking is not going to show a CLI
 
 
@@ -86,6 +85,7 @@ class CliSession:
         self._dialogue = dialogue
         self._device = device
         self._reader = ChannelReader(connection.remote_conn, connection.encoding)
+        self._enter = str(getattr(connection, "RETURN", "\n"))  # netmiko's per-driver Enter
         self.prompt = ""
 
     # -- steps ---------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ class CliSession:
     def send(self, command: str, timeout: float) -> str:
         """Run one command; return its output without the echo and the closing prompt."""
         deadline = time.monotonic() + timeout
-        self._write(command + ENTER)
+        self._write(command + self._enter)
         buffer, body_at = self._read_past_echo(command, deadline)
         pager = self._dialogue.pager_regex
         while True:
@@ -126,7 +126,7 @@ class CliSession:
             return
         deadline = time.monotonic() + timeout
         command = self._dialogue.enable_command
-        self._write(command + ENTER)
+        self._write(command + self._enter)
         buffer, body_at = self._read_past_echo(command, deadline)
         asks = self._dialogue.password_regex.search
         buffer = self._read_until(
@@ -137,7 +137,7 @@ class CliSession:
             lambda tail: asks(tail) is not None or self._is_prompt(tail),
         )
         if asks(last_line(buffer, body_at)):
-            self._write((self._connection.secret or "") + ENTER)
+            self._write((self._connection.secret or "") + self._enter)
             buffer = self._read_until("", 0, deadline, "prompt after enable", self._is_prompt)
         self.prompt = last_line(buffer)
         if not privileged.fullmatch(self.prompt):
@@ -167,7 +167,7 @@ class CliSession:
             for question, answer in self._dialogue.answer_regexes:
                 if question.search(tail) and answered < MAX_LOGIN_ANSWERS:
                     answered += 1
-                    self._write(answer + ENTER)
+                    self._write(answer + self._enter)
                     buffer = ""
                     break
 
