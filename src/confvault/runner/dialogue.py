@@ -80,10 +80,9 @@ class ChannelReader:
 class CliSession:
     """One logged-in CLI: learns its prompt, turns paging off, runs commands, enters enable."""
 
-    def __init__(self, connection: Any, dialogue: Dialogue, device: str = "") -> None:
-        self._connection = connection  # netmiko's BaseConnection: channel, secret, session log
+    def __init__(self, connection: Any, dialogue: Dialogue) -> None:
+        self._connection = connection  # netmiko's BaseConnection: channel, secret, encoding
         self._dialogue = dialogue
-        self._device = device
         self._reader = ChannelReader(connection.remote_conn, connection.encoding)
         self._enter = str(getattr(connection, "RETURN", "\n"))  # netmiko's per-driver Enter
         self.prompt = ""
@@ -105,17 +104,17 @@ class CliSession:
         self._write(command + self._enter)
         buffer, body_at = self._read_past_echo(command, deadline)
         pager = self._dialogue.pager_regex
-        while True:
-            tail = last_line(buffer, body_at)
-            if tail == self.prompt:
-                break
+
+        def at_prompt(tail: str) -> bool:
             if pager is not None and pager.search(tail):
                 raise OutputRejected(
                     ErrorClass.REJECTED,
                     f"output of {command!r} stopped at a pager prompt ({tail!r}): "
                     "paging could not be turned off for this session",
                 )
-            buffer += self._reader.read(deadline, f"prompt after {command!r}")
+            return tail == self.prompt
+
+        buffer = self._read_until(buffer, body_at, deadline, f"prompt after {command!r}", at_prompt)
         body = buffer[body_at : buffer.rfind("\n") + 1]
         return tidy(body).removesuffix("\n")
 
