@@ -270,9 +270,10 @@ def _archive_and_record(
         by_name[r.device].archive_path: r.config for r in ordered if r.ok and r.config is not None
     }
     tick = time.perf_counter()
-    if run.maintenance is not None:
-        run.maintenance.wait()
     commit = run.repo.commit_run(files, run_id=run.run_id, staged=run.stager)
+    if run.maintenance is not None:
+        # after the commit: a failed repack must not keep this run's configurations out
+        run.maintenance.wait()
     if commit.commit_id is not None:
         run.repo.write_commit_graph()
     timings["commit_s"] = time.perf_counter() - tick
