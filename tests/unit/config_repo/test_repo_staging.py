@@ -97,8 +97,8 @@ def test_a_repack_running_while_a_run_stages_keeps_every_object(
     stager = archive.stager()
     for path, text in run_files(8).items():
         stager.add(path, text)  # while git repacks
+    archive.commit_run(run_files(8), run_id=8, staged=stager)  # still repacking, as in a run
     maintenance.wait()
-    archive.commit_run(run_files(8), run_id=8, staged=stager)
 
     assert git(archive.path, "fsck", "--no-progress", "--strict") == ""
     assert len(archive.history("acme/sw1.cfg")) == 8
