@@ -102,6 +102,6 @@ CISCO_ENABLE_DIALOGUE = Dialogue(
     setup=_CISCO_SETUP,
     pager=_CISCO_PAGER,
 )
-# '<R1>' in user view, '[R1]' / '[~R1]' in system view (VRP 8).
-VRP_FAMILY_PROMPT = r"[<\[]~?[\w.\-:/@()]{1,100}[>\]]"
+# '<R1>' in user view, '[R1]' / '[~R1]' / '[*R1]' in system view (VRP 8); a sysname may hold spaces.
+VRP_FAMILY_PROMPT = r"[<\[][~*]?[^<>\[\]\s][^<>\[\]\n]{0,99}[>\]]"
 VRP_FAMILY_PAGER = r"---- More ----"

@@ -25,7 +25,7 @@ PROMPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "cisco_nxos": ((), ("n9k-core-1#", "switch(config)#")),
     "cisco_xr": ((), ("RP/0/RSP0/CPU0:pe1#", "RP/0/RP0/CPU0:xrv9k-lab#")),
     "juniper_junos": ((), ("netops@mx-edge-1>", "admin@srx.dc2>", "admin@r1#")),
-    "huawei": ((), ("<HUAWEI>", "<CE6850-leaf1>", "[~HUAWEI]", "[core-sw]")),
+    "huawei": ((), ("<HUAWEI>", "<CE6850-leaf1>", "[~HUAWEI]", "[*HUAWEI]", "<Branch AR2220>")),
     "hp_comware": ((), ("<H3C>", "<HPE-5130-acc>", "[H3C]")),
     "mikrotik_routeros": ((), ("[admin@MikroTik] >", "[admin@gw-01] /ip address>")),
 }
@@ -38,6 +38,8 @@ NOT_PROMPTS = (
     "!",
     "description uplink to core#1 port 2",
     "Building configuration...",
+    "<>",
+    "[ ]",
 )
 
 
