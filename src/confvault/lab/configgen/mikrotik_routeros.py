@@ -43,7 +43,7 @@ def _identity(device: str) -> _Identity:
         radius_secret=c.plain_secret(rng),
         key=c.plain_secret(rng, 20),
         ospf_key=c.plain_secret(rng, 12),
-        community=c.plain_secret(rng, 10),
+        community=c.community(rng),
     )
 
 
