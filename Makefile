@@ -10,13 +10,15 @@ STAMP := $(VENV)/.installed-stamp
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml
+# The lab extra installs the simulator from lab/; the second step makes that copy editable.
+$(STAMP): pyproject.toml lab/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,lab]'
+	$(PY) -m pip install -q --no-deps -e ./lab
 	touch $@
 
-install: $(STAMP)  ## create .venv and install confvault with dev tools
+install: $(STAMP)  ## create .venv and install confvault with the lab and dev tools
 
 test: $(STAMP)  ## the default suite (real SSH lab, real Git, SQLite and PostgreSQL); slow tests excluded
 	$(PY) -m pytest -m "not slow" -q -p no:cacheprovider
@@ -25,13 +27,13 @@ test-all: $(STAMP)  ## every test, slow ones included
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)  ## ruff format check, ruff lint, mypy strict
-	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src lab/src tests bench
+	$(VENV)/bin/ruff check src lab/src tests bench
 	$(VENV)/bin/mypy
 
 fmt: $(STAMP)  ## apply ruff format and autofixes
-	$(VENV)/bin/ruff format src tests bench
-	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src lab/src tests bench
+	$(VENV)/bin/ruff check --fix src lab/src tests bench
 
 demo: $(STAMP)  ## lab of ~30 devices on 8 platforms: back up, change 3, back up, status, git log
 	PATH="$(abspath $(VENV))/bin:$$PATH" bash scripts/demo.sh

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from confvault.lab import Lab, parse_spec
-from confvault.lab.spec import LabSpec
+from confvault_lab import Lab, parse_spec
+from confvault_lab.spec import LabSpec
 
 PLATFORMS = (
     "cisco_ios",

@@ -47,9 +47,3 @@ class DatabaseError(ConfvaultError):
 
 class LockError(ConfvaultError):
     """Another run holds the archive (exit 3)."""
-
-
-class LabError(ConfvaultError):
-    """The device lab cannot start or be driven as asked."""
-
-    exit_code = EXIT_USAGE

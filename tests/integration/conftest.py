@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from confvault.lab import Lab, parse_spec
+from confvault_lab import Lab, parse_spec
 from tests.integration.project import PLATFORMS, Project, write_project
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from confvault.lab import Lab
-from confvault.lab.configgen import PLATFORMS
 from confvault.service import RunReport, Selection, run_backup
 from confvault.settings import Settings, load_settings
+from confvault_lab import Lab
+from confvault_lab.configgen import PLATFORMS
 
 __all__ = ["PLATFORMS", "Project", "write_project"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from confvault.lab import Lab, parse_spec
 from confvault.models import RunStatus
+from confvault_lab import Lab, parse_spec
 from tests.integration.project import write_project
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]

@@ -11,13 +11,13 @@ import pytest
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException
 
-from confvault.lab import Lab, parse_spec
-from confvault.lab.device import LabDevice
 from confvault.models import ErrorClass
 from confvault.platforms import clean, get_platform
 from confvault.runner.connection import _connect, open_tcp
 from confvault.runner.dialogue import CliSession
 from confvault.runner.tasks import classify
+from confvault_lab import Lab, parse_spec
+from confvault_lab.device import LabDevice
 from tests.integration.project import PLATFORMS
 
 pytestmark = pytest.mark.integration

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from confvault.lab import Lab, parse_spec
 from confvault.models import ErrorClass, RunStatus
 from confvault.service import Selection, run_backup
+from confvault_lab import Lab, parse_spec
 from tests.integration.project import Project, write_project
 
 pytestmark = pytest.mark.integration

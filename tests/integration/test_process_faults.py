@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from confvault.lab import Lab, parse_spec
 from confvault.models import CollectResult, RunStatus
 from confvault.service import Selection, open_database, run_backup, runs
+from confvault_lab import Lab, parse_spec
 from tests.integration.project import Project, write_project
 
 pytestmark = pytest.mark.integration

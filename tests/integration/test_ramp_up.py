@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from confvault.lab import Lab, parse_spec
 from confvault.service import RunReport
+from confvault_lab import Lab, parse_spec
 from tests.integration.project import Project, write_project
 
 pytestmark = pytest.mark.integration

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from confvault.lab import Lab, parse_spec
-from confvault.lab.configgen import planted_secrets
 from confvault.service import Selection, run_backup
+from confvault_lab import Lab, parse_spec
+from confvault_lab.configgen import planted_secrets
 from tests.integration.project import PLATFORMS, Project, write_project
 
 pytestmark = pytest.mark.integration

@@ -15,10 +15,10 @@ from nornir.core.task import MultiResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
 from nornir_netmiko.tasks import netmiko_send_command
 
-from confvault.lab import Lab, parse_spec
-from confvault.lab.configgen import PLATFORMS
-from confvault.lab.device import LabDevice
-from confvault.lab.textsource import GEN
+from confvault_lab import Lab, parse_spec
+from confvault_lab.configgen import PLATFORMS
+from confvault_lab.device import LabDevice
+from confvault_lab.textsource import GEN
 
 NEEDS_ENABLE = {"cisco_ios", "arista_eos"}
 ALL_PLATFORMS = PLATFORMS

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from confvault.errors import LabError
-from confvault.lab import Lab, parse_spec
-from confvault.lab.cli import lab_group
+from confvault_lab import Lab, parse_spec
+from confvault_lab.cli import lab_group
+from confvault_lab.errors import LabError
 
 from .conftest import collect
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from confvault.errors import LabError
-from confvault.lab import Lab, parse_spec
+from confvault_lab import Lab, parse_spec
+from confvault_lab.errors import LabError
 
 from .conftest import collect
 from .test_platforms import _shell, ends_complete

@@ -7,7 +7,7 @@ import asyncio
 import asyncssh
 import pytest
 
-from confvault.lab import Lab
+from confvault_lab import Lab
 
 from .conftest import collect
 

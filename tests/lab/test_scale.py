@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from confvault.lab import Lab, quick_spec
+from confvault_lab import Lab, quick_spec
 
 from .conftest import ALL_PLATFORMS, collect
 

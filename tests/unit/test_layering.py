@@ -10,7 +10,9 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-SRC = Path(__file__).parents[2] / "src"
+ROOT = Path(__file__).parents[2]
+SRC = ROOT / "src"
+LAB_SRC = ROOT / "lab" / "src" / "confvault_lab"
 
 # library -> the only confvault package allowed to import it
 OWNERS = {
@@ -21,13 +23,12 @@ OWNERS = {
     "git": "config_repo",
     "sqlalchemy": "db",
     "alembic": "db",
-    "asyncssh": "lab",
 }
 BASE = {"errors", "models"}
 # package -> the confvault packages it may import (besides itself)
 ALLOWED: dict[str, set[str]] = {
     "__main__": {"cli"},
-    "cli": {"service", "settings", "lab"} | BASE,
+    "cli": {"service", "settings"} | BASE,
     "service": {"runner", "config_repo", "db", "inventory", "settings"} | BASE,
     "settings": {"inventory", "db"} | BASE,  # the YAML reader; the database URL check
     "runner": {"platforms"} | BASE,
@@ -35,28 +36,30 @@ ALLOWED: dict[str, set[str]] = {
     "db": set(BASE),
     "inventory": {"platforms"} | BASE,
     "platforms": set(BASE),
-    "lab": set(BASE),
     "errors": {"models"},
     "models": set(),
 }
 
 
+def _imported_modules(path: Path) -> list[str]:
+    """Every absolute import in one file, function-level imports included."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return names
+
+
 def _imports() -> dict[str, set[str]]:
-    """confvault package -> top-level names it imports (function-level imports included)."""
+    """confvault package -> top-level names it imports."""
     found: dict[str, set[str]] = defaultdict(set)
     for path in (SRC / "confvault").rglob("*.py"):
-        parts = path.relative_to(SRC / "confvault").with_suffix("").parts
-        package = parts[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                top = name.split(".")
-                found[package].add(top[1] if top[0] == "confvault" and len(top) > 1 else top[0])
+        package = path.relative_to(SRC / "confvault").with_suffix("").parts[0]
+        for name in _imported_modules(path):
+            top = name.split(".")
+            found[package].add(top[1] if top[0] == "confvault" and len(top) > 1 else top[0])
     return found
 
 
@@ -80,3 +83,13 @@ def test_confvault_packages_depend_one_way() -> None:
         if name != package and name not in ALLOWED[package]
     }
     assert not wrong
+
+
+def test_product_and_lab_never_import_each_other() -> None:
+    """The lab is a separate distribution: a plain install has no simulator and no asyncssh."""
+    product = {name for names in _imports().values() for name in names}
+    assert not product & {"confvault_lab", "asyncssh"}
+    lab = {name.split(".")[0] for path in LAB_SRC.rglob("*.py") for name in _imported_modules(path)}
+    assert "asyncssh" in lab
+    assert "confvault" not in lab
+    assert not any((SRC / "confvault").glob("lab*"))

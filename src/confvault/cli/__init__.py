@@ -7,6 +7,7 @@ rest was archived), 2 bad usage, settings or inventory, 3 could not run (databas
 from __future__ import annotations
 
 import sys
+from importlib import metadata
 
 import click
 
@@ -16,21 +17,34 @@ from confvault.cli.context import AppContext
 from confvault.cli.prune import prune_command
 from confvault.cli.reports import devices_command, runs_command, status_command
 from confvault.cli.run import run_command
-from confvault.errors import EXIT_USAGE, ConfvaultError
+from confvault.errors import EXIT_USAGE, ConfigError, ConfvaultError
+
+LAB_MISSING = "confvault lab: the device lab is not installed; pip install 'confvault[lab]'"
 
 
 class _RootGroup(click.Group):
-    """Loads ``confvault lab`` (asyncssh, ~0.1 s) only when it is asked for."""
+    """Mounts commands that other distributions register (the lab's ``lab``) only when asked:
+    loading one costs its imports (asyncssh, ~0.1 s), and the product never imports the lab."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), "lab"})
+        return sorted({*super().list_commands(ctx), *_plugin_commands(), "lab"})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        entry = _plugin_commands().get(cmd_name)
+        if entry is not None:
+            loaded = entry.load()
+            if isinstance(loaded, click.Command):
+                return loaded
         if cmd_name == "lab":
-            from confvault.lab.cli import lab_group
+            raise ConfigError(LAB_MISSING)  # one line and exit 2, never click's "no such command"
+        return None
 
-            return lab_group
-        return super().get_command(ctx, cmd_name)
+
+def _plugin_commands() -> dict[str, metadata.EntryPoint]:
+    return {entry.name: entry for entry in metadata.entry_points(group="confvault.commands")}
 
 
 @click.group(
