@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from confvault import cli as cli_module
+from confvault.errors import ConfigError
 
 ROOT = Path(__file__).parents[2]
 
@@ -75,6 +76,6 @@ def test_confvault_lab_without_the_extra_says_how_to_get_it(
 ) -> None:
     monkeypatch.setattr(cli_module, "_plugin_commands", dict)
     result = CliRunner().invoke(cli_module.cli, ["lab", "start"], standalone_mode=False)
-    assert isinstance(result.exception, cli_module.ConfigError)
+    assert isinstance(result.exception, ConfigError)
     assert str(result.exception) == cli_module.LAB_MISSING
     assert "pip install 'confvault[lab]'" in str(result.exception)

@@ -32,8 +32,58 @@ class YamlMap(dict[Any, Any]):
         return lines.get(key, self.line)
 
 
+# Aliases let ~500 bytes stand for billions of values ("billion laughs"). Parsing stays cheap (one
+# object per node), but anything that walks or prints the value expands it. A real inventory's
+# aliases (`<<: *defaults` per host) expand it by a small factor; a bomb by thousands.
+_EXPANSION_SLACK = 10_000
+_EXPANSION_FACTOR = 100
+
+
 class _StrictLoader(_BaseLoader):  # type: ignore[misc]
     """Safe loader that rejects duplicate keys and builds ``YamlMap`` mappings."""
+
+
+class _AliasCheckingLoader(_StrictLoader):
+    """For documents that may hold aliases (a ``*`` anywhere): refuses alias bombs first."""
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _refuse_alias_bomb(node)
+        return self.construct_document(node)
+
+
+def _refuse_alias_bomb(root: yaml.Node) -> None:
+    """Count the values the document stands for without expanding it (each node once)."""
+    expanded: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack = [root]
+    while stack:  # iterative post-order: deep documents must not hit the recursion limit
+        node = stack.pop()
+        if id(node) in expanded:
+            continue
+        expanded[id(node)] = 0
+        order.append(node)
+        stack.extend(_children(node))
+    for node in reversed(order):  # children before parents
+        expanded[id(node)] = 1 + sum(expanded[id(child)] for child in _children(node))
+    total = expanded[id(root)]
+    if total > _EXPANSION_SLACK + _EXPANSION_FACTOR * len(order):
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"aliases expand {len(order)} YAML values to {total}: refused (an alias bomb?)",
+            root.start_mark,
+        )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
@@ -92,9 +142,45 @@ def _inside_cwd(path: Path) -> bool:
 
 
 def shorten(value: object) -> str:
-    """``repr`` of a user value, on one line and cut to a readable length."""
-    text = one_line(repr(value))
+    """``repr`` of a user value, on one line and cut to a readable length.
+
+    Built piece by piece and stopped at the length shown: a value may be huge, or share parts
+    with itself through YAML aliases, and a full ``repr`` would materialise all of it."""
+    pieces: list[str] = []
+    _bounded_repr(value, pieces, [_MAX_SHOWN + 1])
+    text = one_line("".join(pieces))
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _bounded_repr(value: object, out: list[str], budget: list[int]) -> None:
+    """Append ``repr(value)`` to ``out`` until ``budget[0]`` characters are spent."""
+    if isinstance(value, dict):
+        items: list[tuple[object, object | None]] = list(value.items())
+        opening, closing = "{", "}"
+    elif isinstance(value, list):
+        items = [(item, None) for item in value]
+        opening, closing = "[", "]"
+    else:
+        text = repr(value[: budget[0] + 2] if isinstance(value, str) else value)
+        out.append(text[: max(budget[0], 0)])
+        budget[0] -= len(text)
+        return
+    _spend(opening, out, budget)
+    for index, (first, second) in enumerate(items):
+        if budget[0] <= 0:
+            return
+        if index:
+            _spend(", ", out, budget)
+        _bounded_repr(first, out, budget)
+        if isinstance(value, dict):
+            _spend(": ", out, budget)
+            _bounded_repr(second, out, budget)
+    _spend(closing, out, budget)
+
+
+def _spend(text: str, out: list[str], budget: list[int]) -> None:
+    out.append(text)
+    budget[0] -= len(text)
 
 
 def one_line(text: str) -> str:
@@ -104,7 +190,8 @@ def one_line(text: str) -> str:
 def parse_yaml(text: str, where: str) -> Any:
     """Parse one YAML document; any problem becomes a ``ConfigError`` naming ``where:line``."""
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        loader = _AliasCheckingLoader if "*" in text else _StrictLoader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
