@@ -56,44 +56,78 @@ def _as_postgres_user(*command: str) -> list[str]:
     return list(command)
 
 
-@contextmanager
-def _throwaway_cluster() -> Iterator[str | None]:
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
-    if not bins:
-        yield None
-        return
-    bindir = bins[-1].parent
-    workdir = Path(tempfile.mkdtemp(prefix="confvault-pg-"))
-    datadir = workdir / "data"
-    if os.geteuid() == 0:
-        shutil.chown(workdir, "postgres", "postgres")
-        workdir.chmod(0o700)
-    port = _free_port()
-    started = False
-    try:
+class ThrowawayCluster:
+    """A private PostgreSQL cluster made with initdb in a temp dir, which a test may stop and
+    start again (a server restart as operators see it)."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.workdir = Path(tempfile.mkdtemp(prefix="confvault-pg-"))
+        self.datadir = self.workdir / "data"
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres", "postgres")
+            self.workdir.chmod(0o700)
+        self.port = _free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         subprocess.run(
-            _as_postgres_user(str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres",
+            _as_postgres_user(str(bindir / "initdb"), "-D", str(self.datadir), "-U", "postgres",
                               "--auth=trust", "-E", "UTF8"),
             check=True, capture_output=True,
         )  # fmt: skip
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off"
+
+    @classmethod
+    def binaries(cls) -> Path | None:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        return found[-1].parent if found else None
+
+    def _pg_ctl(self, *args: str, check: bool = True) -> None:
         subprocess.run(
-            _as_postgres_user(str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options,
-                              "-l", str(workdir / "log"), "-w", "start"),
-            check=True, capture_output=True,
+            _as_postgres_user(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), *args),
+            check=check, capture_output=True,
         )  # fmt: skip
-        started = True
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def start(self) -> None:
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.workdir} -c fsync=off"
+        self._pg_ctl("-o", options, "-l", str(self.workdir / "log"), "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._pg_ctl("-m", mode, "-w", "stop", check=False)
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextmanager
+def _throwaway_cluster() -> Iterator[str | None]:
+    bindir = ThrowawayCluster.binaries()
+    if bindir is None:
+        yield None
+        return
+    cluster: ThrowawayCluster | None = None
+    try:
+        cluster = ThrowawayCluster(bindir)
+        cluster.start()
+        yield cluster.url
     except (OSError, subprocess.CalledProcessError):
         yield None
     finally:
-        if started:
-            subprocess.run(
-                _as_postgres_user(str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate",
-                                  "stop"),
-                check=False, capture_output=True,
-            )  # fmt: skip
-        shutil.rmtree(workdir, ignore_errors=True)
+        if cluster is not None:
+            cluster.remove()
+
+
+@pytest.fixture
+def restartable_pg() -> Iterator[ThrowawayCluster]:
+    """A running private cluster the test may stop and start; skips without server binaries."""
+    bindir = ThrowawayCluster.binaries()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries (Debian package postgresql) are not installed")
+    cluster = ThrowawayCluster(bindir)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,10 @@ UPDATE in the same transaction, so readers never see a backup without its device
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from contextlib import suppress
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from confvault.db.engine import translated_errors
@@ -37,6 +39,8 @@ from confvault.models import BackupStatus, Device, RunStatus
 devices_t: Table = Base.metadata.tables["devices"]
 runs_t: Table = Base.metadata.tables["runs"]
 backups_t: Table = Base.metadata.tables["backups"]
+
+T = TypeVar("T")
 
 # Keeps each IN (...) list well under SQLite's bound-parameter limit.
 IN_LIST_CHUNK = 900
@@ -97,6 +101,10 @@ def _latest_columns_update() -> Any:
 class Store:
     """Writes status for the main thread. Not thread-safe by design: workers never write."""
 
+    # A restarted PostgreSQL server drops every connection: reconnect, a few times, before the
+    # caller falls back to the pending-status journal. Only work that never committed is retried.
+    RECONNECT_DELAYS_S: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: Connection | None = None
@@ -107,13 +115,45 @@ class Store:
             self._conn.close()
             self._conn = None
 
-    @contextmanager
-    def _transaction(self, action: str) -> Iterator[Connection]:
+    def _transaction(self, action: str, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one transaction; a lost connection is replaced and ``work`` rerun."""
+        delays = iter(self.RECONNECT_DELAYS_S)
         with translated_errors(f"cannot {action} in database", self._engine.url):
-            if self._conn is None or self._conn.closed:
-                self._conn = self._engine.connect()
-            with self._conn.begin():
-                yield self._conn
+            while True:
+                try:
+                    conn = self._connection()
+                    transaction = conn.begin()
+                    try:
+                        result = work(conn)
+                    except BaseException:
+                        with suppress(SQLAlchemyError):
+                            transaction.rollback()
+                        raise
+                except (OperationalError, InterfaceError) as error:
+                    delay = next(delays, None)
+                    if delay is None or not self._connection_lost(error):
+                        raise
+                    self._drop_connection()
+                    time.sleep(delay)
+                    continue
+                transaction.commit()  # not retried: the outcome of a failed commit is unknown
+                return result
+
+    def _connection(self) -> Connection:
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._drop_connection()
+            self._conn = self._engine.connect()  # the pool's pre-ping replaces a dead one
+        return self._conn
+
+    def _connection_lost(self, error: DBAPIError) -> bool:
+        # Raised while connecting (no connection yet) or flagged by SQLAlchemy as a disconnect.
+        return bool(error.connection_invalidated) or self._conn is None or self._conn.invalidated
+
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with suppress(SQLAlchemyError):
+                conn.close()
 
     def _upsert_devices_statement(self, conn: Connection) -> Any:
         dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
@@ -143,7 +183,8 @@ class Store:
             }
             for d in by_name.values()
         ]
-        with self._transaction("sync devices") as conn:
+
+        def work(conn: Connection) -> None:
             if rows:
                 conn.execute(self._upsert_devices_statement(conn), rows)
             if retire_missing:
@@ -157,10 +198,12 @@ class Store:
                         .where(devices_t.c.id.in_(chunk))
                         .values(active=False, updated_at=now)
                     )
+
+        self._transaction("sync devices", work)
         self._device_ids = None
 
     def start_run(self, workers: int, selection: str, pid: int, hostname: str) -> int:
-        with self._transaction("start a run") as conn:
+        def work(conn: Connection) -> int:
             run_id: int = conn.execute(
                 insert(runs_t)
                 .values(
@@ -173,7 +216,9 @@ class Store:
                 )
                 .returning(runs_t.c.id)
             ).scalar_one()
-        return run_id
+            return run_id
+
+        return self._transaction("start a run", work)
 
     def _resolve_device_ids(self, conn: Connection, names: set[str]) -> dict[str, int]:
         if self._device_ids is None or not names <= self._device_ids.keys():
@@ -190,7 +235,8 @@ class Store:
         """Insert a batch of results and move the devices' latest columns, in one transaction."""
         if not rows:
             return
-        with self._transaction("record backups") as conn:
+
+        def work(conn: Connection) -> None:
             ids = self._resolve_device_ids(conn, {row.device for row in rows})
             conn.execute(
                 insert(backups_t),
@@ -233,11 +279,14 @@ class Store:
                 ],
             )
 
+        self._transaction("record backups", work)
+
     def finish_run(
         self, run_id: int, status: RunStatus, commit_id: str | None, error: str | None = None
     ) -> None:
         """Close a run: totals are counted in SQL; the commit id is stamped on its changed rows."""
-        with self._transaction("finish a run") as conn:
+
+        def work(conn: Connection) -> None:
             if commit_id is not None:
                 conn.execute(
                     update(backups_t)
@@ -262,9 +311,12 @@ class Store:
             if result.rowcount == 0:
                 raise DatabaseError(f"run {run_id} is not in the database")
 
+        self._transaction("finish a run", work)
+
     def mark_dead_runs(self, is_alive: Callable[[str, int], bool]) -> list[int]:
         """Runs still marked running whose process (hostname, pid) is gone become ABORTED."""
-        with self._transaction("check for dead runs") as conn:
+
+        def work(conn: Connection) -> list[int]:
             running = conn.execute(
                 select(runs_t.c.id, runs_t.c.hostname, runs_t.c.pid).where(
                     runs_t.c.status == RunStatus.RUNNING
@@ -282,4 +334,6 @@ class Store:
                         **_run_totals(),
                     )
                 )
-        return dead
+            return dead
+
+        return self._transaction("check for dead runs", work)
