@@ -8,8 +8,15 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parent / "data" / "platforms"
-# Every platform's case folder has these; tests/unit/platforms/test_platform_cases.py runs them.
-STANDARD_CASES = ("typical", "masked", "volatile", "truncated", "rejected-command")
+# Every platform's case folder has these cases, each with these files
+# (tests/unit/platforms/test_platform_cases.py runs them).
+CASE_FILES: dict[str, tuple[str, ...]] = {
+    "typical": ("outputs.yaml", "expected.cfg"),
+    "masked": ("outputs.yaml", "options.yaml", "secrets.yaml", "expected.cfg"),
+    "volatile": ("outputs.yaml", "expected.cfg"),
+    "truncated": ("outputs.yaml", "rejected.yaml"),
+    "rejected-command": ("outputs.yaml", "rejected.yaml"),
+}
 PROMPTS_FILE = "prompts.yaml"
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 from tests.platform_data import (
+    CASE_FILES,
     DATA,
     PROMPTS_FILE,
-    STANDARD_CASES,
     case_folders,
     load_prompts,
     platforms_asking_at_login,
@@ -77,13 +77,13 @@ def test_the_lab_simulates_the_platform(name: str) -> None:
 def test_the_recorded_cases_are_there(name: str) -> None:
     folder = DATA / name
     missing = [] if (folder / PROMPTS_FILE).is_file() else [folder / PROMPTS_FILE]
-    for case in STANDARD_CASES:
-        outputs = folder / case / "outputs.yaml"
-        if not outputs.is_file():
-            missing.append(outputs)
-        elif not any((folder / case / f).is_file() for f in ("expected.cfg", "rejected.yaml")):
-            missing.append(folder / case / "expected.cfg (or rejected.yaml)")
-    assert not missing, f"{name}: missing {', '.join(_rel(p) for p in missing)}"
+    for case, files in CASE_FILES.items():
+        missing += [folder / case / f for f in files if not (folder / case / f).is_file()]
+    assert not missing, f"{name}: missing {', '.join(_rel(p) for p in missing)}" + (
+        " (expected.cfg: run `make check-platforms` once, or pytest --update-golden, and review it)"
+        if any(p.name == "expected.cfg" for p in missing)
+        else ""
+    )
 
 
 def test_every_module_holding_a_platform_exports_it_as_platform() -> None:
