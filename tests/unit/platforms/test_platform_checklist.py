@@ -201,7 +201,9 @@ def test_the_readme_inventory_section_names_every_platform_and_real_aliases() ->
     match = re.search(r"netmiko `device_type`: (.*?), or aliases (.*?)\)", section, re.S)
     assert match, f"{_rel(README)}: the Inventory section lists the platforms"
     names, aliases = (re.findall(r"`([^`]+)`", group) for group in match.groups())
-    assert sorted(names) == sorted(PRODUCT), f"{_rel(README)}: {_differences(names, set(PRODUCT))}"
+    assert sorted(names) == sorted(PRODUCT), (
+        f"{_rel(README)}, section Inventory: {_differences(names, set(PRODUCT))}"
+    )
     for alias in aliases:
         assert alias not in PRODUCT, f"{_rel(README)}: {alias!r} is a name, not an alias"
         get_platform(alias)  # UnknownPlatformError names the alias
