@@ -185,7 +185,7 @@ def test_the_platform_contract_lists_every_unknown_command_reply() -> None:
     section = _section(CONTRACT.read_text(encoding="utf-8"), "Unknown command")
     named = [n.strip() for m in re.findall(r"^- ([\w, ]+):", section, re.M) for n in m.split(",")]
     assert sorted(named) == sorted(PRODUCT), (
-        f"{_rel(CONTRACT)}: {_differences(named, set(PRODUCT))}"
+        f"{_rel(CONTRACT)}, section 'Unknown command': {_differences(named, set(PRODUCT))}"
     )
 
 
