@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install test test-all lint fmt demo bench bench-db bench-git clean
+.PHONY: help install test test-all check-platforms lint fmt demo bench bench-db bench-git clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -25,6 +25,9 @@ test: $(STAMP)  ## the default suite (real SSH lab, real Git, SQLite and Postgre
 
 test-all: $(STAMP)  ## every test, slow ones included
 	$(PY) -m pytest -q -p no:cacheprovider
+
+check-platforms: $(STAMP)  ## the platform checklist (every piece of every platform) and the recorded cases; no SSH, no database
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit/platforms
 
 lint: $(STAMP)  ## ruff format check, ruff lint, mypy strict
 	$(VENV)/bin/ruff format --check src lab/src tests bench

@@ -12,19 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from confvault_lab import Lab, parse_spec
+from confvault_lab import PLATFORMS, Lab, parse_spec
 from confvault_lab.spec import LabSpec
 
-PLATFORMS = (
-    "cisco_ios",
-    "cisco_nxos",
-    "cisco_xr",
-    "arista_eos",
-    "juniper_junos",
-    "huawei",
-    "mikrotik_routeros",
-    "hp_comware",
-)
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 

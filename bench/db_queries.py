@@ -29,6 +29,7 @@ import psycopg2
 from sqlalchemy.engine import make_url
 
 from confvault.db import Database, upgrade
+from confvault.platforms import platform_names
 
 DEFAULT_URL = os.environ.get(
     "CONFVAULT_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -55,8 +56,7 @@ LOAD_DEVICES = """
 INSERT INTO devices (name, provider, platform, hostname, active, created_at, updated_at)
 SELECT 'r' || lpad(i::text, 5, '0'),
        'p' || lpad((i %% %(providers)s)::text, 2, '0'),
-       (ARRAY['cisco_ios', 'cisco_nxos', 'cisco_xr', 'arista_eos', 'juniper_junos', 'huawei',
-              'mikrotik_routeros', 'hp_comware'])[1 + i %% 8],
+       (%(platforms)s::text[])[1 + i %% %(platform_count)s],
        'r' || i || '.net.example', true, %(t0)s, %(t0)s
 FROM generate_series(1, %(devices)s) AS i
 """
@@ -147,6 +147,8 @@ def generate(url: str, devices: int, providers: int, runs: int) -> dict[str, flo
         "t0": T0,
         "devices": devices,
         "providers": providers,
+        "platforms": list(platform_names()),  # round-robin over every platform confvault knows
+        "platform_count": len(platform_names()),
         "runs": runs,
         "never": NEVER_BACKED_UP,
         "stopped_after": int(runs * STOPPED_AFTER_FRACTION),

@@ -12,8 +12,7 @@ import yaml
 
 from confvault.service import RunReport, Selection, run_backup
 from confvault.settings import Settings, load_settings
-from confvault_lab import Lab
-from confvault_lab.configgen import PLATFORMS
+from confvault_lab import PLATFORMS, Lab
 
 __all__ = ["PLATFORMS", "Project", "write_project"]
 

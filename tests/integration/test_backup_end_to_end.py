@@ -7,19 +7,22 @@ import json
 import pytest
 
 from confvault.models import ErrorClass, RunStatus
+from confvault.platforms import get_platform
 from confvault.service import Selection, history, status
 from tests.integration.project import PLATFORMS, Project
 
 pytestmark = pytest.mark.integration
 
-END_OF_CONFIG = {
-    "cisco_ios": "end",
-    "cisco_xr": "end",
-    "arista_eos": "end",
-    "huawei": "return",
-    "hp_comware": "return",
-    "juniper_junos": "}",
-}
+
+def assert_complete(platform_name: str, text: str) -> None:
+    """The archived file still passes the platform's own completeness rule: its end marker
+    (Cisco 'end', VRP 'return', Junos '}') is the last line, its required lines are there."""
+    platform = get_platform(platform_name)
+    lines = text.rstrip().splitlines()
+    if platform.end_regex is not None:
+        assert platform.end_regex.search(lines[-1]), (platform_name, lines[-1])
+    for pattern, regex in zip(platform.required, platform.required_regexes, strict=True):
+        assert any(regex.search(line) for line in lines), (platform_name, pattern)
 
 
 def archived(project: Project, provider: str, device: str) -> str:
@@ -40,9 +43,7 @@ def test_first_run_archives_every_platform_in_one_commit(project: Project) -> No
         # the body the device holds is archived whole (volatile header lines aside)
         body_lines = [line for line in project.lab.config_body(device.name).splitlines() if line]
         assert body_lines[len(body_lines) // 2] in text
-        marker = END_OF_CONFIG.get(device.platform)
-        if marker is not None:
-            assert text.rstrip().splitlines()[-1] == marker, device.platform
+        assert_complete(device.platform, text)
     assert {d.platform for d in project.lab.devices} == set(PLATFORMS)
     assert project.git("status", "--porcelain") == ""
 

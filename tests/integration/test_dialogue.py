@@ -19,11 +19,13 @@ from confvault.runner.tasks import classify
 from confvault_lab import Lab, parse_spec
 from confvault_lab.device import LabDevice
 from tests.integration.project import PLATFORMS
+from tests.platform_data import platforms_asking_at_login
 
 pytestmark = pytest.mark.integration
 
 TIMEOUT_S = 10.0
-ASKING = ("huawei", "hp_comware", "mikrotik_routeros")
+# their prompts.yaml names the question the lab fault login_question makes them ask
+ASKING = platforms_asking_at_login()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ VERSION_FACTS = (
     r"^Total memory:",
 )
 
-ARISTA_EOS = Platform(
+PLATFORM = Platform(
     name="arista_eos",
     aliases=("eos",),
     comment_prefix="! ",

@@ -27,7 +27,7 @@ VERSION_FACTS = (
     r"^Configuration register is ",
 )
 
-CISCO_IOS = Platform(
+PLATFORM = Platform(
     name="cisco_ios",
     aliases=("ios", "cisco_xe"),
     comment_prefix="! ",

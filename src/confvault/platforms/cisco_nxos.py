@@ -21,7 +21,7 @@ VERSION_FACTS = (
     r"^\s+Device name: ",
 )
 
-CISCO_NXOS = Platform(
+PLATFORM = Platform(
     name="cisco_nxos",
     aliases=("nxos",),
     comment_prefix="! ",

@@ -15,7 +15,7 @@ VERSION_FACTS = (
     r"^ Label\s+: ",
 )
 
-CISCO_XR = Platform(
+PLATFORM = Platform(
     name="cisco_xr",
     aliases=("iosxr",),
     comment_prefix="! ",

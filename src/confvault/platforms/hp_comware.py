@@ -5,7 +5,7 @@ from __future__ import annotations
 from confvault.platforms.common import VRP_FAMILY_PAGER, VRP_FAMILY_PROMPT, VRP_FAMILY_SECRETS
 from confvault.platforms.spec import Command, Dialogue, Platform, drop, mask
 
-HP_COMWARE = Platform(
+PLATFORM = Platform(
     name="hp_comware",
     aliases=("comware",),
     comment_prefix="# ",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from confvault.platforms.common import VRP_FAMILY_PAGER, VRP_FAMILY_PROMPT, VRP_FAMILY_SECRETS
 from confvault.platforms.spec import Command, Dialogue, Platform, drop, mask
 
-HUAWEI = Platform(
+PLATFORM = Platform(
     name="huawei",
     aliases=("vrp", "huawei_vrp"),
     comment_prefix="# ",

@@ -9,7 +9,7 @@ from confvault.platforms.spec import REMOVED, Command, Dialogue, Platform, drop,
 # the output; it is session state, not configuration.
 _VC_STATE = r"^\{(?:master|backup|linecard|primary|secondary)(?::\w+)?\}$"
 
-JUNIPER_JUNOS = Platform(
+PLATFORM = Platform(
     name="juniper_junos",
     aliases=("junos",),
     comment_prefix="# ",

@@ -15,7 +15,7 @@ RESOURCE_FACTS = (
     r"|architecture-name|board-name|platform): ",
 )
 
-MIKROTIK_ROUTEROS = Platform(
+PLATFORM = Platform(
     name="mikrotik_routeros",
     aliases=("routeros",),
     comment_prefix="# ",

@@ -1,41 +1,52 @@
-"""Platform lookup by netmiko device_type or alias. A plain dict, built once from a tuple."""
+"""Platform lookup by netmiko device_type or alias, from the platform modules of this package.
+
+A platform module is one whose module-level ``PLATFORM`` is a ``Platform``: adding a platform is
+adding one file here. Helper modules (spec, clean, common, this one) have no ``PLATFORM``.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from confvault.errors import UnknownPlatformError
-from confvault.platforms.arista_eos import ARISTA_EOS
-from confvault.platforms.cisco_ios import CISCO_IOS
-from confvault.platforms.cisco_nxos import CISCO_NXOS
-from confvault.platforms.cisco_xr import CISCO_XR
-from confvault.platforms.hp_comware import HP_COMWARE
-from confvault.platforms.huawei import HUAWEI
-from confvault.platforms.juniper_junos import JUNIPER_JUNOS
-from confvault.platforms.mikrotik_routeros import MIKROTIK_ROUTEROS
 from confvault.platforms.spec import Platform
 
-PLATFORMS: tuple[Platform, ...] = (
-    ARISTA_EOS,
-    CISCO_IOS,
-    CISCO_NXOS,
-    CISCO_XR,
-    HP_COMWARE,
-    HUAWEI,
-    JUNIPER_JUNOS,
-    MIKROTIK_ROUTEROS,
-)
+PACKAGE = __name__.rpartition(".")[0]
 
 
-def _index(platforms: tuple[Platform, ...]) -> dict[str, Platform]:
-    index: dict[str, Platform] = {}
+def discover(package: str) -> tuple[Platform, ...]:
+    """The ``PLATFORM`` of every module directly in ``package``, in module-name order."""
+    # The package may still be importing us: its __path__ is set before its __init__ runs.
+    path = importlib.import_module(package).__path__
+    found: list[Platform] = []
+    for module_info in sorted(pkgutil.iter_modules(path), key=lambda m: m.name):
+        qualified = f"{package}.{module_info.name}"
+        if module_info.ispkg or module_info.name.startswith("_") or qualified == __name__:
+            continue
+        exported = getattr(importlib.import_module(qualified), "PLATFORM", None)
+        if exported is None:
+            continue
+        if not isinstance(exported, Platform):
+            # A bug in confvault: fail at import, not when a device of the platform is read.
+            raise TypeError(f"{qualified}.PLATFORM is a {type(exported).__name__}, not a Platform")
+        found.append(exported)
+    return tuple(found)
+
+
+def index(platforms: tuple[Platform, ...]) -> dict[str, Platform]:
+    """Every name and alias -> its platform; a name claimed twice is refused."""
+    by_name: dict[str, Platform] = {}
     for platform in platforms:
         for key in (platform.name, *platform.aliases):
-            if key in index:  # two modules claiming one name is a bug: fail at import
+            if key in by_name:  # two modules claiming one name is a bug: fail at import
                 raise ValueError(f"platform name {key!r} declared twice")
-            index[key] = platform
-    return index
+            by_name[key] = platform
+    return by_name
 
 
-_BY_NAME = _index(PLATFORMS)
+PLATFORMS: tuple[Platform, ...] = discover(PACKAGE)
+_BY_NAME = index(PLATFORMS)
 
 
 def platform_names() -> tuple[str, ...]:

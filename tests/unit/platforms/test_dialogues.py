@@ -7,28 +7,18 @@ for its deadline.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
+from tests.platform_data import (
+    DATA,
+    load_prompts,
+    platforms_asking_at_login,
+    platforms_with_prompts,
+)
 
 from confvault.platforms import get_platform, platform_names
 from confvault.runner.dialogue import last_line, tidy
 
-DATA = Path(__file__).parents[2] / "data" / "platforms"
-
-# What the devices print, from vendor documentation and the lab (docs/platform-contract.md).
-PROMPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # platform: (user prompts, privileged prompts)
-    "cisco_ios": (("acc-sw1>", "R1>"), ("acc-sw1#", "core-rtr.dc1#", "R1(config-if)#")),
-    "arista_eos": (("leaf-01>",), ("leaf-01#", "spine1.lab#")),
-    "cisco_nxos": ((), ("n9k-core-1#", "switch(config)#")),
-    "cisco_xr": ((), ("RP/0/RSP0/CPU0:pe1#", "RP/0/RP0/CPU0:xrv9k-lab#")),
-    "juniper_junos": ((), ("netops@mx-edge-1>", "admin@srx.dc2>", "admin@r1#")),
-    "huawei": ((), ("<HUAWEI>", "<CE6850-leaf1>", "[~HUAWEI]", "[*HUAWEI]", "<Branch AR2220>")),
-    "hp_comware": ((), ("<H3C>", "<HPE-5130-acc>", "[H3C]")),
-    "mikrotik_routeros": ((), ("[admin@MikroTik] >", "[admin@gw-01] /ip address>")),
-}
 NOT_PROMPTS = (
     "hostname R1",
     "end",
@@ -44,13 +34,15 @@ NOT_PROMPTS = (
 
 
 def test_every_platform_has_prompt_samples() -> None:
-    assert set(PROMPTS) == set(platform_names())
+    assert set(platforms_with_prompts()) == set(platform_names())
 
 
-@pytest.mark.parametrize("name", sorted(PROMPTS))
+@pytest.mark.parametrize("name", platforms_with_prompts())
 def test_real_prompts_match_and_privilege_is_told_apart(name: str) -> None:
     dialogue = get_platform(name).dialogue
-    user, privileged = PROMPTS[name]
+    samples = load_prompts(name)
+    user, privileged = samples.user, samples.privileged
+    assert user or privileged, f"{name}: prompts.yaml lists no prompt"
     for prompt in (*user, *privileged):
         assert dialogue.prompt_regex.fullmatch(prompt), prompt
     if dialogue.privileged_regex is not None:
@@ -60,7 +52,17 @@ def test_real_prompts_match_and_privilege_is_told_apart(name: str) -> None:
         assert not dialogue.prompt_regex.fullmatch(line), line
 
 
-@pytest.mark.parametrize("name", sorted(PROMPTS))
+@pytest.mark.parametrize("name", platforms_asking_at_login())
+def test_a_question_before_the_first_prompt_is_answered_not_taken_for_a_prompt(name: str) -> None:
+    question = load_prompts(name).login_question
+    assert question is not None
+    dialogue = get_platform(name).dialogue
+    shown = last_line(question)  # what the read loop after login looks at
+    assert any(regex.search(shown) for regex, _ in dialogue.answer_regexes), question
+    assert not dialogue.prompt_regex.fullmatch(shown), question
+
+
+@pytest.mark.parametrize("name", platforms_with_prompts())
 def test_no_line_of_a_recorded_session_looks_like_a_prompt(name: str) -> None:
     dialogue = get_platform(name).dialogue
     lines = 0

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from confvault.errors import ConfvaultError, UnknownPlatformError
 from confvault.models import ErrorClass
 from confvault.platforms import (
+    PLATFORMS,
     Command,
     Dialogue,
     OutputRejected,
@@ -19,22 +23,77 @@ from confvault.platforms import (
     mask,
     platform_names,
 )
+from confvault.platforms.registry import discover, index
 
 TOY_DIALOGUE = Dialogue(prompt=r"x[>#]")
-EIGHT = (
-    "arista_eos",
-    "cisco_ios",
-    "cisco_nxos",
-    "cisco_xr",
-    "hp_comware",
-    "huawei",
-    "juniper_junos",
-    "mikrotik_routeros",
+TOY_MODULE = """
+from confvault.platforms import Command, Dialogue, Platform
+
+PLATFORM = Platform(
+    name="{name}",
+    comment_prefix="! ",
+    dialogue=Dialogue(prompt=r"x[>#]"),
+    commands=(Command("show run", is_config=True),),
 )
+"""
 
 
-def test_the_eight_platforms_are_registered() -> None:
-    assert platform_names() == EIGHT
+ToyPackage = Callable[[dict[str, str]], str]
+
+
+@pytest.fixture
+def toy_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[ToyPackage]:
+    """A package of platform modules on sys.path, named after the test, forgotten afterwards."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    name = f"toy_{request.node.name}"
+
+    def make(files: dict[str, str]) -> str:
+        package = tmp_path / name
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+        for module, text in files.items():
+            (package / f"{module}.py").write_text(text)
+        return name
+
+    yield make
+    for module in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
+        del sys.modules[module]
+
+
+def test_a_new_platform_module_is_discovered_and_helpers_are_not(toy_package: ToyPackage) -> None:
+    package = toy_package(
+        {
+            "zeta_os": TOY_MODULE.format(name="zeta_os"),
+            "alpha_os": TOY_MODULE.format(name="alpha_os"),
+            "shared": "SHARED_ERRORS = ('% Error',)\n",  # a helper: no PLATFORM
+            "_draft": TOY_MODULE.format(name="draft_os"),  # private modules are skipped
+        },
+    )
+    assert [p.name for p in discover(package)] == ["alpha_os", "zeta_os"]
+
+
+def test_a_platform_export_that_is_not_a_platform_fails_at_import(
+    toy_package: ToyPackage,
+) -> None:
+    package = toy_package({"broken_os": "PLATFORM = 'broken_os'\n"})
+    with pytest.raises(TypeError, match=r"broken_os\.PLATFORM is a str, not a Platform"):
+        discover(package)
+
+
+def test_two_platforms_claiming_one_name_are_refused() -> None:
+    ios = get_platform("cisco_ios")
+    with pytest.raises(ValueError, match="'ios' declared twice"):
+        index((ios, replace(get_platform("cisco_xr"), aliases=("ios",))))
+
+
+def test_every_registered_name_and_alias_resolves_to_its_platform() -> None:
+    assert platform_names() == tuple(sorted(set(platform_names())))
+    assert {p.name for p in PLATFORMS} == set(platform_names())
+    for platform in PLATFORMS:
+        for key in (platform.name, *platform.aliases):
+            assert get_platform(key) is platform, key
 
 
 @pytest.mark.parametrize(
@@ -62,7 +121,7 @@ def test_unknown_platform_message_lists_the_known_names() -> None:
         get_platform("cisco_ioss")
     message = str(caught.value)
     assert "'cisco_ioss'" in message
-    for name in EIGHT:
+    for name in platform_names():
         assert name in message
     assert "junos" in message  # aliases too
     assert "\n" not in message
@@ -128,7 +187,7 @@ def test_output_rejected_is_a_project_error_with_a_class() -> None:
     assert str(error) == "show running-config output is empty"
 
 
-@pytest.mark.parametrize("name", EIGHT)
+@pytest.mark.parametrize("name", platform_names())
 def test_every_platform_collects_a_comment_then_the_configuration(name: str) -> None:
     platform = get_platform(name)
     assert platform.commands[0].as_comment
