@@ -50,7 +50,9 @@ class ConnectionSampler:
                         "SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
                         (self._database,),
                     )
-                    self.samples.append(int(cursor.fetchone()[0]))
+                    row = cursor.fetchone()
+                    assert row is not None  # count(*) always answers one row
+                    self.samples.append(int(row[0]))
                     time.sleep(self._interval)
 
     def __enter__(self) -> ConnectionSampler:

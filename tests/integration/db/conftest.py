@@ -11,11 +11,11 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import psycopg2
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from confvault.db import BackupRecord, Database, upgrade
 from confvault.models import BackupStatus, Device, ErrorClass, RunStatus
@@ -67,7 +67,9 @@ class StatementCounter:
         self.engine = engine
         self.statements: list[str] = []
 
-    def _record(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def _record(
+        self, _conn: Connection, _cursor: DBAPICursor, statement: str, *_args: object
+    ) -> None:
         self.statements.append(statement)
 
     @contextmanager
@@ -89,7 +91,7 @@ def statements(database: Database) -> StatementCounter:
 def explain(database: Database) -> Callable[..., str]:
     """The PostgreSQL plan of a statement, as text."""
 
-    def plan(sql: str, **params: Any) -> str:
+    def plan(sql: str, **params: object) -> str:
         with database.engine.connect() as conn:
             return "\n".join(row[0] for row in conn.execute(text(f"EXPLAIN {sql}"), params))
 

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
+from sqlalchemy.engine.interfaces import DBAPICursor
 
-from confvault.db import Database
+from confvault.db import Database, Queries
 from confvault.db.retention import batch_delete
 
 pytestmark = [pytest.mark.postgres, pytest.mark.integration]
@@ -66,7 +67,10 @@ def _sent(db: Database, call: Callable[[], object]) -> list[tuple[str, Any]]:
     """The statements (with parameters) that ``call`` really sends."""
     sent: list[tuple[str, Any]] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+    # parameters: a mapping or a sequence, as the driver takes them; SQLAlchemy names no public type
+    def record(
+        _conn: Connection, _cursor: DBAPICursor, statement: str, parameters: Any, *_: object
+    ) -> None:
         sent.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", record)
@@ -99,13 +103,15 @@ def _plans_of_backups_statements(db: Database, call: Callable[[], object]) -> li
         pytest.param(lambda q: q.summary(24, provider="p1"), id="summary-provider-run-counts"),
     ],
 )
-def test_queries_on_backups_use_an_index_not_a_seq_scan(loaded, call):
+def test_queries_on_backups_use_an_index_not_a_seq_scan(
+    loaded: Database, call: Callable[[Queries], object]
+) -> None:
     for plan in _plans_of_backups_statements(loaded, lambda: call(loaded.queries)):
         assert "Seq Scan on backups" not in plan, plan
         assert "ix_backups_" in plan, plan
 
 
-def test_the_loaded_data_answers_correctly(loaded):
+def test_the_loaded_data_answers_correctly(loaded: Database) -> None:
     assert loaded.queries.device_history("dev17", per_page=50).total == RUNS
     detail = loaded.queries.device("dev17")
     assert detail.latest_backup is not None
@@ -134,7 +140,9 @@ def test_the_loaded_data_answers_correctly(loaded):
         pytest.param(lambda q: q.runs(), id="runs"),
     ],
 )
-def test_devices_only_queries_never_touch_backups(loaded, call):
+def test_devices_only_queries_never_touch_backups(
+    loaded: Database, call: Callable[[Queries], object]
+) -> None:
     """Devices-only by design: they read the denormalised latest columns, so there is no plan on
     backups to check; the proof is that none of their statements names the table."""
     sent = _sent(loaded, lambda: call(loaded.queries))
@@ -142,7 +150,7 @@ def test_devices_only_queries_never_touch_backups(loaded, call):
     assert not [statement for statement, _ in sent if "backups" in statement]
 
 
-def test_a_prune_batch_probes_indexes_not_a_seq_scan(loaded):
+def test_a_prune_batch_probes_indexes_not_a_seq_scan(loaded: Database) -> None:
     """One batch of ``confvault prune``: the id range by primary key, the "newer twin of the same
     status" check by ix_backups_device_id_status_backup_date."""
     # 200 ids of 30,000 rows: about the share a default 5,000-id batch is of a 3.65 M-row table
@@ -156,7 +164,7 @@ def test_a_prune_batch_probes_indexes_not_a_seq_scan(loaded):
     assert "ix_backups_device_id_status_backup_date" in plan, plan
 
 
-def test_the_dry_run_count_matches_what_a_batch_would_delete(loaded):
+def test_the_dry_run_count_matches_what_a_batch_would_delete(loaded: Database) -> None:
     plan = loaded.retention.plan(T0 + 100 * DAY)
     # every device is backed up daily; rows of days 1..99 all have a newer twin, except each
     # device's latest failure when its failures all fall before day 100

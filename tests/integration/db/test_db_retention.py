@@ -4,12 +4,17 @@ latest failure stay, runs stay."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import func, select
 
+from confvault.db import Database
 from confvault.db.store import backups_t, runs_t
 from confvault.models import BackupStatus
+
+if TYPE_CHECKING:
+    from tests.integration.db.conftest import FleetBuilder, StatementCounter
 
 T0 = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -18,7 +23,7 @@ CUTOFF = T0 + 8 * DAY  # days 0..7 are old, days 8 and 9 are recent
 
 
 @pytest.fixture
-def history(database, fleet):
+def history(database: Database, fleet: FleetBuilder) -> None:
     """Ten daily runs.
 
     steady (acme): ok every day | flaky (acme): failed on days 1 and 2, ok otherwise |
@@ -39,12 +44,14 @@ def history(database, fleet):
         fleet.run(results)
 
 
-def _dates(database, name):
+def _dates(database: Database, name: str) -> list[tuple[int, str]]:
     page = database.queries.device_history(name, per_page=100)
     return sorted(((e.backup_date - T0) // DAY, e.status.value) for e in page.items)
 
 
-def test_prune_keeps_recent_rows_and_each_devices_latest_success_and_failure(database, history):
+def test_prune_keeps_recent_rows_and_each_devices_latest_success_and_failure(
+    database: Database, history: None
+) -> None:
     result = database.retention.prune(CUTOFF)
 
     assert _dates(database, "steady") == [(8, "ok"), (9, "ok")]
@@ -55,7 +62,9 @@ def test_prune_keeps_recent_rows_and_each_devices_latest_success_and_failure(dat
     assert result.deleted == 8 + 7 + 0 + 3
 
 
-def test_the_dry_run_counts_per_provider_exactly_what_prune_deletes(database, history):
+def test_the_dry_run_counts_per_provider_exactly_what_prune_deletes(
+    database: Database, history: None
+) -> None:
     before = database.queries.device_history("flaky", per_page=100).total
 
     plan = database.retention.plan(CUTOFF)
@@ -67,7 +76,9 @@ def test_the_dry_run_counts_per_provider_exactly_what_prune_deletes(database, hi
     assert database.retention.prune(CUTOFF).deleted == plan.total
 
 
-def test_runs_and_their_totals_survive_even_when_all_their_rows_go(database, history):
+def test_runs_and_their_totals_survive_even_when_all_their_rows_go(
+    database: Database, history: None
+) -> None:
     runs_before = database.queries.runs(limit=50)
 
     database.retention.prune(CUTOFF)
@@ -84,7 +95,7 @@ def test_runs_and_their_totals_survive_even_when_all_their_rows_go(database, his
     assert empty_runs == 5  # days 1 and 4..7 lost every row and are still listed
 
 
-def test_device_state_and_latest_backup_are_untouched(database, history):
+def test_device_state_and_latest_backup_are_untouched(database: Database, history: None) -> None:
     before = {n: database.queries.device(n) for n in ("steady", "flaky", "lonely", "broken")}
 
     database.retention.prune(CUTOFF)
@@ -95,7 +106,9 @@ def test_device_state_and_latest_backup_are_untouched(database, history):
         assert after.latest_backup == detail.latest_backup
 
 
-def test_prune_deletes_in_batches_never_a_statement_per_row(database, history, statements):
+def test_prune_deletes_in_batches_never_a_statement_per_row(
+    database: Database, history: None, statements: StatementCounter
+) -> None:
     with statements.counting() as sent:
         result = database.retention.prune(CUTOFF, batch_size=7)
 
@@ -107,12 +120,14 @@ def test_prune_deletes_in_batches_never_a_statement_per_row(database, history, s
     assert database.retention.prune(CUTOFF).deleted == 0  # idempotent
 
 
-def test_a_cutoff_before_every_row_deletes_nothing(database, history):
+def test_a_cutoff_before_every_row_deletes_nothing(database: Database, history: None) -> None:
     assert database.retention.prune(T0 - DAY).deleted == 0
     assert database.retention.plan(T0 - DAY).total == 0
 
 
-def test_the_newest_row_of_a_device_stays_even_with_a_cutoff_in_the_future(database, history):
+def test_the_newest_row_of_a_device_stays_even_with_a_cutoff_in_the_future(
+    database: Database, history: None
+) -> None:
     database.retention.prune(T0 + 365 * DAY)
 
     assert _dates(database, "steady") == [(9, "ok")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
@@ -12,10 +13,15 @@ from confvault.db import Database
 from confvault.errors import DatabaseError
 from confvault.models import BackupStatus, ErrorClass, RunStatus
 
+if TYPE_CHECKING:
+    from tests.integration.db.conftest import FleetBuilder, StatementCounter
+
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
 
-def test_sync_devices_inserts_then_updates_only_what_moved(database, fleet):
+def test_sync_devices_inserts_then_updates_only_what_moved(
+    database: Database, fleet: FleetBuilder
+) -> None:
     fleet.devices(3)
     before = {d.name: d for d in database.queries.latest_backups()}
     moved = fleet.device("r00001", provider="globex", platform="arista_eos")
@@ -27,13 +33,18 @@ def test_sync_devices_inserts_then_updates_only_what_moved(database, fleet):
     assert after["r00000"].provider == "acme"
     assert len(after) == 3
     with database.engine.connect() as conn:
-        stamps = dict(conn.execute(text("SELECT name, updated_at FROM devices")).all())
+        # a raw SELECT: SQLite gives the timestamps as text, PostgreSQL as datetimes
+        stamps: dict[str, object] = dict(
+            conn.execute(text("SELECT name, updated_at FROM devices")).all()
+        )
     assert stamps["r00000"] == stamps["r00002"]  # untouched rows keep their timestamp
     assert stamps["r00001"] != stamps["r00000"]
     assert before.keys() == after.keys()
 
 
-def test_sync_devices_retires_missing_devices_only_when_asked(database, fleet):
+def test_sync_devices_retires_missing_devices_only_when_asked(
+    database: Database, fleet: FleetBuilder
+) -> None:
     fleet.devices(4)
     database.store.sync_devices([fleet.device("r00000")])
     assert len(database.queries.latest_backups()) == 4
@@ -45,7 +56,7 @@ def test_sync_devices_retires_missing_devices_only_when_asked(database, fleet):
     assert [d.name for d in database.queries.latest_backups()] == ["r00000", "r00003"]
 
 
-def test_record_backups_moves_latest_columns(database, fleet):
+def test_record_backups_moves_latest_columns(database: Database, fleet: FleetBuilder) -> None:
     fleet.devices(2)
     fleet.run([fleet.result("r00000", T0, changed=True), fleet.result("r00001", T0, ok=False)])
     day2 = T0 + timedelta(days=1)
@@ -80,7 +91,9 @@ def test_record_backups_moves_latest_columns(database, fleet):
     assert recovered.last_change_at == T0  # unchanged content does not move last_change_at
 
 
-def test_a_late_older_result_never_overwrites_a_newer_one(database, fleet):
+def test_a_late_older_result_never_overwrites_a_newer_one(
+    database: Database, fleet: FleetBuilder
+) -> None:
     fleet.devices(1)
     fleet.run([fleet.result("r00000", T0 + timedelta(hours=5))])
     fleet.run([fleet.result("r00000", T0, ok=False)])
@@ -89,7 +102,9 @@ def test_a_late_older_result_never_overwrites_a_newer_one(database, fleet):
     assert state.last_backup_at == T0 + timedelta(hours=5)
 
 
-def test_finish_run_counts_in_sql_and_stamps_the_commit(database, fleet):
+def test_finish_run_counts_in_sql_and_stamps_the_commit(
+    database: Database, fleet: FleetBuilder
+) -> None:
     fleet.devices(5)
     results = [fleet.result(f"r{i:05d}", T0, changed=i < 2) for i in range(4)]
     results.append(fleet.result("r00004", T0, ok=False))
@@ -104,19 +119,23 @@ def test_finish_run_counts_in_sql_and_stamps_the_commit(database, fleet):
     assert database.queries.device_history("r00003").items[0].commit_id is None  # unchanged
 
 
-def test_finish_run_of_an_unknown_run_is_a_clear_error(database):
+def test_finish_run_of_an_unknown_run_is_a_clear_error(database: Database) -> None:
     with pytest.raises(DatabaseError, match="run 999 is not in the database"):
         database.store.finish_run(999, RunStatus.COMPLETED, None)
 
 
-def test_record_backups_for_an_unsynced_device_names_it(database, fleet):
+def test_record_backups_for_an_unsynced_device_names_it(
+    database: Database, fleet: FleetBuilder
+) -> None:
     fleet.devices(1)
     run_id = database.store.start_run(1, "all", os.getpid(), "testhost")
     with pytest.raises(DatabaseError, match="'ghost' is not in the database"):
         database.store.record_backups(run_id, [fleet.result("ghost", T0)])
 
 
-def test_mark_dead_runs_aborts_runs_whose_process_is_gone(database, fleet):
+def test_mark_dead_runs_aborts_runs_whose_process_is_gone(
+    database: Database, fleet: FleetBuilder
+) -> None:
     fleet.devices(2)
     store = database.store
     dead_run = store.start_run(10, "all", pid=4242, hostname="old-host")
@@ -133,7 +152,9 @@ def test_mark_dead_runs_aborts_runs_whose_process_is_gone(database, fleet):
     assert store.mark_dead_runs(lambda host, pid: True) == []
 
 
-def _run_statements(database: Database, fleet, count: int, statements, batch: int) -> list[str]:
+def _run_statements(
+    database: Database, fleet: FleetBuilder, count: int, statements: StatementCounter, batch: int
+) -> list[str]:
     """Statements of a whole run (sync, start, record in batches, finish) over ``count`` devices."""
     devices = fleet.devices(count, prefix=f"n{count}-{batch}-")
     results = [fleet.result(d.name, T0, ok=i % 7 != 0) for i, d in enumerate(devices)]
@@ -149,7 +170,9 @@ def _run_statements(database: Database, fleet, count: int, statements, batch: in
     return list(sent)
 
 
-def test_a_run_costs_the_same_statements_for_10_or_1000_devices(database, fleet, statements):
+def test_a_run_costs_the_same_statements_for_10_or_1000_devices(
+    database: Database, fleet: FleetBuilder, statements: StatementCounter
+) -> None:
     few = _run_statements(database, fleet, 10, statements, batch=1000)
     many = _run_statements(database, fleet, 1000, statements, batch=1000)
     # upsert devices, start run, load name->id map, insert backups, update latest, stamp commit,
@@ -157,7 +180,9 @@ def test_a_run_costs_the_same_statements_for_10_or_1000_devices(database, fleet,
     assert len(few) == len(many) == 7
 
 
-def test_batched_recording_costs_two_statements_per_batch(database, fleet, statements):
+def test_batched_recording_costs_two_statements_per_batch(
+    database: Database, fleet: FleetBuilder, statements: StatementCounter
+) -> None:
     sent = _run_statements(database, fleet, 1000, statements, batch=200)
     inserts = [s for s in sent if s.startswith("INSERT INTO backups")]
     latest_updates = [s for s in sent if s.startswith("UPDATE devices")]

@@ -93,6 +93,7 @@ def test_inheritance_matches_nornir(write_project: WriteProject) -> None:
         assert device.username == params.username
         resolved = {"${LAB_PASSWORD}": ENV["LAB_PASSWORD"], "${CORE_SECRET}": ENV["CORE_SECRET"]}
         resolved["${file:secrets/default.txt}"] = "default-pass-789"
+        assert params.password is not None
         assert device.password.reveal() == resolved[params.password]
         if expected_secret is None:
             assert device.enable_secret is None

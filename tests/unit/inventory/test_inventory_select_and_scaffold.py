@@ -14,8 +14,12 @@ from confvault.models import Device
 from confvault.settings import SETTING_NAMES, load_settings
 
 
-def device(name: str, provider: str = "acme", platform: str = "cisco_ios", **kw: bool) -> Device:
-    return Device(name=name, hostname="192.0.2.1", platform=platform, provider=provider, **kw)
+def device(
+    name: str, provider: str = "acme", platform: str = "cisco_ios", *, active: bool = True
+) -> Device:
+    return Device(
+        name=name, hostname="192.0.2.1", platform=platform, provider=provider, active=active
+    )
 
 
 FLEET = Inventory(
