@@ -101,7 +101,8 @@ def test_second_run_exits_3_naming_the_holder(project: Project) -> None:
         wait_for(lambda: f"pid {first.pid}" in lock_holder(project), "the run lock")
         second = project.cli("run")
         assert second.returncode == 3
-        assert f"pid {first.pid}" in second.stderr and "Traceback" not in second.stderr
+        assert f"pid {first.pid}" in second.stderr
+        assert "Traceback" not in second.stderr
     finally:
         first.send_signal(signal.SIGTERM)  # no need to wait for the silent device's deadline
         first.communicate(timeout=60)
@@ -287,7 +288,8 @@ def test_database_lost_mid_run_keeps_rows_in_a_local_journal(
         assert report.status is RunStatus.COMPLETED
         assert report.exit_code == 1  # monitoring must notice the status is not in the database
         assert len(report.commit.changed) == DEVICES  # the configs are archived regardless
-        assert report.status_pending is not None and report.status_pending.exists()
+        assert report.status_pending is not None
+        assert report.status_pending.exists()
         assert report.status_pending.parent == project.settings().data_dir
         assert run_statuses(project)[-1] is RunStatus.RUNNING  # not written yet
 
@@ -296,5 +298,6 @@ def test_database_lost_mid_run_keeps_rows_in_a_local_journal(
         assert not report.status_pending.exists()
         recorded = {r.id: r for r in runs(project.settings())}[report.run_id]
         assert recorded.status is RunStatus.COMPLETED
-        assert recorded.ok == DEVICES and recorded.changed == DEVICES
+        assert recorded.ok == DEVICES
+        assert recorded.changed == DEVICES
         assert recorded.commit_id == report.commit.commit_id

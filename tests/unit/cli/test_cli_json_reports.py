@@ -74,9 +74,11 @@ def test_run_over_zero_devices_reports_a_completed_run(confvault: Confvault) -> 
             "status_pending": type(None),
         },
     )
-    assert report["status"] == "completed" and report["exit_code"] == 0
+    assert report["status"] == "completed"
+    assert report["exit_code"] == 0
     assert (report["devices"], report["ok"], report["failed"], report["changed"]) == (0, 0, 0, 0)
-    assert is_utc_timestamp(report["started_at"]) and is_utc_timestamp(report["ended_at"])
+    assert is_utc_timestamp(report["started_at"])
+    assert is_utc_timestamp(report["ended_at"])
     assert all(isinstance(seconds, float) for seconds in report["timings"].values())
 
 
@@ -206,7 +208,8 @@ def test_prune_dry_run_counts_per_provider(confvault: Confvault, seeded: Seeded)
             "seconds": float,
         },
     )
-    assert report["dry_run"] is True and is_utc_timestamp(report["cutoff"])
+    assert report["dry_run"] is True
+    assert is_utc_timestamp(report["cutoff"])
     # day-0 rows are older than 99 days; day-1 rows are each device's latest and stay
     assert report["by_provider"] == {"acme": 1, "globex": 1}
     assert (report["deleted"], report["kept_latest"]) == (2, 2)
@@ -218,6 +221,7 @@ def test_prune_reports_what_it_deleted(confvault: Confvault, seeded: Seeded) -> 
     assert done.exit_code == 0, done.stderr
     report = done.json()
     assert (report["dry_run"], report["deleted"], report["kept_latest"]) == (False, 2, None)
-    assert isinstance(report["batches"], int) and report["batches"] >= 1
+    assert isinstance(report["batches"], int)
+    assert report["batches"] >= 1
     after = confvault("prune", "--older-than", "99d", "--dry-run", "--json").json()
     assert after["deleted"] == 0

@@ -128,7 +128,8 @@ def test_inventory_error_names_the_file_and_host(confvault: Confvault) -> None:
 
     assert done.exit_code == 2
     assert "hosts.yaml" in done.error_line
-    assert "core-sw1" in done.error_line and "cisco_ious" in done.error_line
+    assert "core-sw1" in done.error_line
+    assert "cisco_ious" in done.error_line
 
 
 @pytest.mark.parametrize("args", SETTINGS_READERS, ids=IDS)
@@ -148,7 +149,8 @@ def test_bad_setting_names_the_file_line_and_field(
     done = confvault(*args, config=bad)
 
     assert done.exit_code == 2
-    assert "bad.yaml:2" in done.error_line and "workers" in done.error_line
+    assert "bad.yaml:2" in done.error_line
+    assert "workers" in done.error_line
 
 
 @pytest.mark.parametrize("args", SETTINGS_READERS, ids=IDS)
@@ -170,7 +172,8 @@ def test_settings_file_from_the_environment_is_named(
     done = confvault.bare("status")
 
     assert done.exit_code == 2
-    assert "CONFVAULT_CONFIG" in done.error_line and "elsewhere.yaml" in done.error_line
+    assert "CONFVAULT_CONFIG" in done.error_line
+    assert "elsewhere.yaml" in done.error_line
 
 
 def test_lab_is_mounted_from_its_distribution(confvault: Confvault) -> None:
