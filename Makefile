@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install test test-all check-platforms lint fmt demo bench bench-db bench-git clean
+.PHONY: help install test test-unit test-all check-platforms lint fmt demo bench bench-db bench-git clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -22,6 +22,11 @@ install: $(STAMP)  ## create .venv and install confvault with the lab and dev to
 
 test: $(STAMP)  ## the default suite (real SSH lab, real Git, SQLite and PostgreSQL); slow tests excluded
 	$(PY) -m pytest -m "not slow" -q -p no:cacheprovider
+
+# The marker filter, not a directory list: SQLite variants of the db tests and the lab's text
+# generators (no devices served) belong here too.
+test-unit: $(STAMP)  ## fast tier: no lab devices, no SSH, no PostgreSQL, no slow tests
+	$(PY) -m pytest -m "not integration and not postgres and not slow" -q -p no:cacheprovider
 
 test-all: $(STAMP)  ## every test, slow ones included
 	$(PY) -m pytest -q -p no:cacheprovider

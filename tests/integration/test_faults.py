@@ -110,7 +110,9 @@ def check_fault(run: FaultRun, fault: str, expected: tuple[ErrorClass, str]) -> 
     assert failure["error_class"] == error_class.value, failure
     message = failure["message"]
     assert words in message, message
-    assert "\n" not in message and "Traceback" not in message and len(message) < 300
+    assert "\n" not in message
+    assert "Traceback" not in message
+    assert len(message) < 300
     assert run.archived(device) == run.baseline[device]  # the good copy is kept
     shown = {d["name"]: d for d in run.status["failed"]}
     assert shown[device]["last_error_class"] == error_class.value
@@ -153,7 +155,8 @@ def test_slow_faults_do_not_hold_the_run_and_huge_is_archived(slow_faults: Fault
     # trickling output or an endless pager is cut at the deadline, not at netmiko's read timeouts
     assert slow_faults.payload["timings"]["collect_s"] < SLOW_TIMEOUT_S + 3
     huge = slow_faults.archived(slow_faults.victims["huge"])
-    assert len(huge) > 15_000_000 and huge.rstrip().endswith("end")
+    assert len(huge) > 15_000_000
+    assert huge.rstrip().endswith("end")
 
 
 def test_shrink_accepted_by_flag_or_inventory_setting(tmp_path: Path) -> None:
@@ -178,7 +181,8 @@ def test_shrink_accepted_by_flag_or_inventory_setting(tmp_path: Path) -> None:
         ]
         assert sorted(payload["changed_devices"]) == sorted([flagged, by_setting])
         unknown = project.cli("run", "--accept-shrink", "no-such-device")
-        assert unknown.returncode == 2 and "no-such-device" in unknown.stderr
+        assert unknown.returncode == 2
+        assert "no-such-device" in unknown.stderr
 
 
 def test_transient_failure_retried_to_ok_and_auth_not_retried(tmp_path: Path) -> None:
@@ -200,7 +204,8 @@ def test_transient_failure_retried_to_ok_and_auth_not_retried(tmp_path: Path) ->
         )
 
         by_name = {r.device: r for r in report.results}
-        assert by_name[flaky].ok and by_name[flaky].attempts == 2
+        assert by_name[flaky].ok
+        assert by_name[flaky].attempts == 2
         assert by_name[locked_out].error_class is ErrorClass.AUTH
         assert by_name[locked_out].attempts == 1
         assert (project.archive / "lab" / f"{flaky}.cfg").exists()
@@ -244,7 +249,8 @@ def test_unusable_archive_exits_3_before_any_device(tmp_path: Path, problem: str
         result = project.cli("run")
 
         assert result.returncode == 3
-        assert words in result.stderr and str(project.archive) in result.stderr
+        assert words in result.stderr
+        assert str(project.archive) in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert lab.stats().connections == contacted  # refused before any device
 
@@ -264,7 +270,8 @@ def test_read_only_archive_exits_3(tmp_path: Path) -> None:
             subprocess.run(["chattr", "-i", str(objects)], check=True)
 
         assert result.returncode == 3
-        assert "not writable" in result.stderr and "Traceback" not in result.stderr
+        assert "not writable" in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_missing_archive_restarted_on_purpose_with_git_init(tmp_path: Path) -> None:

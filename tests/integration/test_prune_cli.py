@@ -92,7 +92,8 @@ def test_prune_deletes_what_the_dry_run_announced_and_keeps_the_latest(project: 
     human = confvault(project, "prune", "--older-than", "90d", "--dry-run")
     assert human.returncode == 0, human.stderr
     assert "would delete 31 backup rows" in human.stdout
-    assert "acme" in human.stdout and "globex" in human.stdout
+    assert "acme" in human.stdout
+    assert "globex" in human.stdout
 
     done = confvault(project, "prune", "--older-than", "90d", "--json", "--batch-size", "10")
 
@@ -113,5 +114,6 @@ def test_a_bad_duration_is_one_line_and_exit_2(project: Path, value: str) -> Non
     assert done.returncode == 2, (done.stdout, done.stderr)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
-    assert "--older-than" in lines[0] and "Traceback" not in done.stderr
+    assert "--older-than" in lines[0]
+    assert "Traceback" not in done.stderr
     assert len(history_days(project, "acme-1")) == 120

@@ -113,7 +113,9 @@ def test_subprocess_lab_is_driven_through_the_lab_directory(tmp_path: Path) -> N
         lab.set_fault(first, None)
         assert collect(lab)[first].ok
     stats = lab.stats()
-    assert stats.devices == 2 and stats.lab_errors == 0 and stats.sessions_served >= 2
+    assert stats.devices == 2
+    assert stats.lab_errors == 0
+    assert stats.sessions_served >= 2
 
 
 @pytest.mark.parametrize(
@@ -135,7 +137,8 @@ def test_cli_bad_spec_is_one_line(tmp_path: Path, spec_text: str, message: str) 
     )
     assert result.exit_code == 2
     assert message in result.output
-    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_cli_background_start_and_stop(tmp_path: Path) -> None:
@@ -161,4 +164,5 @@ def test_cli_background_start_and_stop(tmp_path: Path) -> None:
     stopped = runner.invoke(lab_group, ["stop", *args])
     assert stopped.exit_code == 0, stopped.output
     again = runner.invoke(lab_group, ["stop", *args])
-    assert again.exit_code == 2 and "no running lab" in again.output
+    assert again.exit_code == 2
+    assert "no running lab" in again.output

@@ -61,7 +61,8 @@ def test_faults_as_a_client_sees_them(fault_lab: Lab) -> None:
     )
     by_fault = {fault: results[f"acme-ios-{i:03d}"] for i, fault in FAULT_DEVICES.items()}
     healthy = results["acme-ios-011"]
-    assert healthy.ok and ends_complete("cisco_ios", healthy.config)
+    assert healthy.ok
+    assert ends_complete("cisco_ios", healthy.config)
 
     assert "Authentication" in by_fault["auth_reject"].error
     assert (
@@ -77,11 +78,14 @@ def test_faults_as_a_client_sees_them(fault_lab: Lab) -> None:
     assert not by_fault["unexpected_prompt"].ok
 
     cut = by_fault["no_end_marker"]
-    assert cut.ok and not ends_complete("cisco_ios", cut.config)
+    assert cut.ok
+    assert not ends_complete("cisco_ios", cut.config)
     garbage = by_fault["garbage"]
-    assert garbage.ok and not ends_complete("cisco_ios", garbage.config)
+    assert garbage.ok
+    assert not ends_complete("cisco_ios", garbage.config)
     shrunk = by_fault["shrink"]
-    assert shrunk.ok and ends_complete("cisco_ios", shrunk.config)
+    assert shrunk.ok
+    assert ends_complete("cisco_ios", shrunk.config)
     assert len(shrunk.config) < 0.2 * len(healthy.config)
 
     for platform, tag in (("juniper_junos", "junos"), ("mikrotik_routeros", "ros")):

@@ -41,7 +41,8 @@ def test_every_platform_serves_its_full_configuration(platform_lab: Lab) -> None
         body_lines = [line for line in body.splitlines() if line.strip() and "@@" not in line]
         missing = [line for line in body_lines if line not in got.config]
         assert not missing, f"{device.name}: body lines missing, e.g. {missing[:2]}"
-        assert got.version.strip() and got.version != got.config
+        assert got.version.strip()
+        assert got.version != got.config
 
 
 async def _shell(host: str, port: int, user: str, lines: list[str], until: list[str]) -> str:
@@ -84,7 +85,8 @@ def test_paging_until_the_platform_turns_it_off(platform_lab: Lab) -> None:
     before, after = text.split("screen-length 0 temporary", 1)
     assert "  ---- More ----" in before
     assert "---- More ----" not in after
-    assert "\r\n" in after and "\n\n" not in after.replace("\r\n", "\n")
+    assert "\r\n" in after
+    assert "\n\n" not in after.replace("\r\n", "\n")
 
 
 def test_unknown_command_gets_the_platform_error(platform_lab: Lab) -> None:

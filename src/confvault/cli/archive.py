@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import click
 
 from confvault.cli.context import AppContext
+from confvault.cli.options import json_option, limit_option
 from confvault.cli.output import console, emit_json, table, when
 from confvault.errors import ConfigError
 from confvault.service import diff, history, show
@@ -28,8 +29,8 @@ def _parse_when(text: str) -> datetime:
 
 @click.command("history")
 @click.argument("device")
-@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@limit_option(maximum=10000)
+@json_option()
 @click.pass_obj
 def history_command(app: AppContext, device: str, limit: int, as_json: bool) -> None:
     """The archive commits that changed DEVICE, newest first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from confvault.cli.context import AppContext
+from confvault.cli.options import json_option
 from confvault.cli.output import console, emit_json, table, when
 from confvault.service import DEFAULT_BATCH_SIZE
 from confvault.service.prune import prune
@@ -25,7 +26,7 @@ from confvault.service.prune import prune
     show_default=True,
     help="Ids per delete transaction.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @click.pass_obj
 def prune_command(
     app: AppContext, older_than: str, dry_run: bool, batch_size: int, as_json: bool

@@ -7,6 +7,7 @@ import sys
 import click
 
 from confvault.cli.context import AppContext
+from confvault.cli.options import json_option, limit_option, platform_option, provider_option
 from confvault.cli.output import age, console, emit_json, table, when
 from confvault.service import DeviceState, device_page, runs, status
 
@@ -27,7 +28,7 @@ _STATE_COLUMNS = ("device", "provider", "platform", "status", "error", "last suc
 
 
 @click.command("status")
-@click.option("--provider", help="Only this provider (tenant).")
+@provider_option()
 @click.option("--failed", "failed_only", is_flag=True, help="Only list failed devices.")
 @click.option(
     "--stale",
@@ -35,7 +36,7 @@ _STATE_COLUMNS = ("device", "provider", "platform", "status", "error", "last suc
     type=click.FloatRange(min=0, min_open=True),
     help="Stale after this many hours without success (default: stale_hours setting).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @click.pass_obj
 def status_command(
     app: AppContext,
@@ -94,15 +95,15 @@ def status_command(
 @click.command("devices")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 1000), default=50, show_default=True)
-@click.option("--provider", help="Only this provider (tenant).")
-@click.option("--platform", help="Only this platform.")
+@provider_option()
+@platform_option()
 @click.option(
     "--status",
     "status_filter",
     type=click.Choice(["ok", "failed", "never"]),
     help="Only devices whose latest backup has this status.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @click.pass_obj
 def devices_command(
     app: AppContext,
@@ -142,8 +143,8 @@ def devices_command(
 
 
 @click.command("runs")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@limit_option(maximum=1000)
+@json_option()
 @click.pass_obj
 def runs_command(app: AppContext, limit: int, as_json: bool) -> None:
     """The latest runs, newest first."""

@@ -19,6 +19,14 @@ from rich.progress import (
 )
 
 from confvault.cli.context import AppContext
+from confvault.cli.options import (
+    device_option,
+    json_option,
+    platform_option,
+    provider_option,
+    timeout_option,
+    workers_option,
+)
 from confvault.cli.output import console, emit_json, table
 from confvault.models import CollectResult
 
@@ -128,11 +136,11 @@ def _print_report(report: RunReport, seconds: float) -> None:
 
 
 @click.command("run")
-@click.option("--device", "devices", multiple=True, help="Only this device (repeatable).")
-@click.option("--provider", help="Only devices of this provider (tenant).")
-@click.option("--platform", help="Only devices of this platform (netmiko device_type).")
-@click.option("--workers", type=int, help="Parallel devices (BACKUP_MAX_WORKERS, default 50).")
-@click.option("--timeout", type=float, help="Per-device deadline in seconds (BACKUP_TIMEOUT).")
+@device_option()
+@provider_option("Only devices of this provider (tenant).")
+@platform_option("Only devices of this platform (netmiko device_type).")
+@workers_option()
+@timeout_option()
 @click.option(
     "--ramp-up",
     "ramp_up",
@@ -148,7 +156,7 @@ def _print_report(report: RunReport, seconds: float) -> None:
     metavar="DEVICE",
     help="Archive DEVICE even if its config shrank below half the archived size (repeatable).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
+@json_option("Print the run report as JSON.")
 @click.pass_obj
 def run_command(
     app: AppContext,

@@ -68,7 +68,8 @@ def test_summary_counts_the_fleet_and_the_last_run(database: Database, crafted: 
     assert (summary.ok, summary.failed, summary.never_backed_up) == (3, 2, 1)
     assert summary.stale == 4  # a-ok-old, a-failing, and the never-succeeded a-never and g-fail
     run = summary.last_run
-    assert run is not None and run.id == crafted
+    assert run is not None
+    assert run.id == crafted
     assert (run.devices_total, run.ok, run.failed, run.changed) == (4, 2, 2, 1)
     assert run.status is RunStatus.PARTIAL
 

@@ -113,7 +113,8 @@ def test_finish_run_counts_in_sql_and_stamps_the_commit(
     run = database.queries.runs(limit=1)[0]
     assert (run.id, run.status) == (run_id, RunStatus.PARTIAL)
     assert (run.devices_total, run.ok, run.failed, run.changed) == (5, 4, 1, 2)
-    assert run.ended_at is not None and run.ended_at >= run.started_at
+    assert run.ended_at is not None
+    assert run.ended_at >= run.started_at
     history = database.queries.device_history("r00000").items
     assert history[0].commit_id == "c0ffee" * 6
     assert database.queries.device_history("r00003").items[0].commit_id is None  # unchanged

@@ -56,7 +56,8 @@ def test_edit_adds_a_valid_static_route_and_rewrites_a_description() -> None:
     assert added[0].startswith("ip route 100.64.0.1 255.255.255.255 10.")
     removed, added = changed_lines(body, g.mutate_body("cisco_ios", body, 2))
     assert removed[0].startswith(" description ")
-    assert added[0].startswith(" description ") and added[0].endswith("CHG0000002")
+    assert added[0].startswith(" description ")
+    assert added[0].endswith("CHG0000002")
 
 
 def test_junos_edit_keeps_quotes_and_semicolons() -> None:

@@ -158,7 +158,9 @@ def test_version_output_differs_only_in_volatile_lines(platform: str) -> None:
     patterns = VERSION_VOLATILE[platform]
     assert stable_lines(first, patterns) == stable_lines(second, patterns)
     assert (first != second) == bool(patterns)
-    assert "\n\n\n" not in first and first == first.rstrip() and first[0] != "\n"
+    assert "\n\n\n" not in first
+    assert first == first.rstrip()
+    assert first[0] != "\n"
 
 
 def test_version_uptime_reflects_boot_time() -> None:

@@ -102,7 +102,9 @@ def test_inventory_loader_never_leaks_other_exceptions(
             assert "\n" not in str(exc)
         else:
             for device in inventory.devices:
-                assert device.hostname and device.platform and device.provider
+                assert device.hostname
+                assert device.platform
+                assert device.provider
 
 
 @FUZZ
@@ -118,4 +120,5 @@ def test_settings_loader_never_leaks_other_exceptions(
         except ConfvaultError as exc:
             assert "\n" not in str(exc)
         else:
-            assert 1 <= result.workers <= 1000 and result.timeout > 0
+            assert 1 <= result.workers <= 1000
+            assert result.timeout > 0

@@ -108,9 +108,14 @@ def test_inheritance_matches_nornir(write_project: WriteProject) -> None:
     assert (r1.platform, r1.port, r1.provider, r1.active) == ("cisco_xr", 2200, "acme", False)
     assert r1.password == Secret("lab-pass-123")
     assert r1.username == "tenant-user"
-    assert r2.provider == "beta" and r2.port == 2222 and r2.accept_shrink
-    assert r3.port == 8022 and r3.username == "local" and r3.enable_secret is None
-    assert r3.provider == "fallback" and r3.password == Secret("default-pass-789")
+    assert r2.provider == "beta"
+    assert r2.port == 2222
+    assert r2.accept_shrink
+    assert r3.port == 8022
+    assert r3.username == "local"
+    assert r3.enable_secret is None
+    assert r3.provider == "fallback"
+    assert r3.password == Secret("default-pass-789")
     assert r1.groups == ("edge", "core")
 
 

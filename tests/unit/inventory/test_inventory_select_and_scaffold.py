@@ -73,7 +73,8 @@ def test_init_project_loads_and_runs_nothing_by_accident(tmp_path: Path) -> None
         "nornir.yaml",
     ]
     settings = load_settings(written[0], env={}, overrides={})
-    assert settings.workers == 50 and settings.archive_path == tmp_path / "site" / "archive"
+    assert settings.workers == 50
+    assert settings.archive_path == tmp_path / "site" / "archive"
     with pytest.raises(InventoryError, match="ACME_PASSWORD is not set"):
         load_inventory(settings.nornir_config, env={})
     inventory = load_inventory(settings.nornir_config, env={"ACME_PASSWORD": "pw"})
