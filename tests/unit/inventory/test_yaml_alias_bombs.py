@@ -63,7 +63,8 @@ def test_shorten_stops_without_materialising_a_shared_value() -> None:
     for _ in range(12):  # 9 ** 13 leaves: a full repr would never finish
         value = [value] * 9
     text = shorten(value)
-    assert text.startswith("[[[[") and text.endswith("...")
+    assert text.startswith("[[[[")
+    assert text.endswith("...")
     assert len(text) == 60
 
 
