@@ -327,10 +327,10 @@ class ConfigRepo:
 
         Plumbing commits never trigger git's automatic gc, so without this every run would leave
         about one loose object per changed device forever. Counted exactly (git's gc --auto only
-        samples one object folder). A run starts it before collecting, so the repack (9 s for a
-        first import of 10,000 devices) runs on the other core while devices answer; it packs only
-        objects reachable from refs, never the blobs this run is staging, and a commit made while
-        it runs is safe (git's own gc runs beside writers the same way).
+        samples one object folder). A run starts it before collecting, so the repack (long after
+        a large first import: bench/README.md) runs on the other core while devices answer; it
+        packs only objects reachable from refs, never the blobs this run is staging, and a commit
+        made while it runs is safe (git's own gc runs beside writers the same way).
         """
         if self.head() is None:
             return None

@@ -1,10 +1,11 @@
 """Collected configurations go into Git's object store while the collection still runs.
 
-The first run of 3,000 devices writes 60 MB of new blobs: ``git hash-object -w`` needs ~1.4 s for
-that (zlib and one fsync per object), which used to come after the last device, on the run's
-wall time. A stager keeps one ``git hash-object -w --stdin-paths`` process open for the whole
-collection and hands it each changed file as its device finishes, so git works on the other core
-while the workers wait for devices. Unchanged files (same blob id as at HEAD) are never written.
+A first run writes every device's configuration as a new blob; ``git hash-object -w`` spends
+real time on that (zlib and one fsync per object), which used to come after the last device, on
+the run's wall time (bench/README.md). A stager keeps one ``git hash-object -w --stdin-paths``
+process open for the whole collection and hands it each changed file as its device finishes, so
+git works on the other core while the workers wait for devices. Unchanged files (same blob id as
+at HEAD) are never written.
 
 Nothing here moves a branch: blobs no commit refers to are harmless, and git's gc removes them.
 """

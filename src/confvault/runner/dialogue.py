@@ -1,9 +1,9 @@
 """The CLI dialogue with a device, over the SSH channel netmiko opened: no step waits for a clock.
 
-netmiko finds prompts by sleeping and re-reading (``find_prompt`` sleeps ~45 ms, ``send_command``
-polls every 25 ms and calls ``find_prompt`` first, session preparation sleeps in
-``clear_buffer``): 0.23-0.29 s per device with an instant device, and 100 threads that wake every
-10-25 ms for nothing while a slow device logs in. Here every read blocks on the channel until
+netmiko finds prompts by sleeping and re-reading (``find_prompt`` sleeps, ``send_command`` polls
+and calls ``find_prompt`` first, session preparation sleeps in ``clear_buffer``): that costs
+every device time even when it answers at once, and keeps idle threads waking for nothing while
+a slow device logs in (figures in bench/README.md). Here every read blocks on the channel until
 bytes arrive, and each step ends when the platform's ``Dialogue`` patterns say so (scrapli's
 model): the prompt, the enable password question, a login question, a pager.
 

@@ -143,8 +143,7 @@ class DeviceCollection:
         self._thread = threading.Thread(target=self._run, name="confvault-runner", daemon=True)
         # Every SSH session leaves reference cycles, so the cyclic GC runs all along, holding the
         # GIL; each full pass would walk everything loaded so far (inventory, Nornir hosts,
-        # modules). Frozen, those are skipped: 3,000 devices, 3.0 -> 1.6 s of GC per two runs,
-        # client CPU 6.4 -> 4.8 ms/device.
+        # modules). Frozen, those are skipped (figures in bench/README.md).
         gc.freeze()
         try:
             self._thread.start()
