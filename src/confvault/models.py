@@ -114,10 +114,9 @@ class CollectResult:
 
 @dataclass(frozen=True, slots=True)
 class ArchivedChange:
-    """What the archive did with one device's successful result."""
+    """What the archive did with one device's successful result, keyed by its archive path."""
 
-    device: str
-    path: str
+    path: str  # the device's ``Device.archive_path``
     blob_id: str  # git blob sha of the archived content
     changed: bool  # new or different from the previous commit
     size: int

@@ -15,6 +15,7 @@ from typing import Any
 
 from confvault.errors import ConfigError
 from confvault.inventory.yaml_loader import YamlMap, read_yaml_file, shorten
+from confvault.urls import redact_url
 
 CONFIG_ENV = "CONFVAULT_CONFIG"
 DEFAULT_CONFIG_NAME = "confvault.yaml"
@@ -57,11 +58,6 @@ class Settings:
     @property
     def database_url_redacted(self) -> str:
         return redact_url(self.database_url)
-
-
-def redact_url(url: str) -> str:
-    """The URL with any password replaced by ``***`` (safe for messages and logs)."""
-    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 # --- value checkers: each returns the clean value or raises ValueError with what was expected ---

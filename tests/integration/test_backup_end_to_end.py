@@ -71,7 +71,8 @@ def test_changed_devices_make_one_commit_touching_only_their_files(project: Proj
     report = project.run()
 
     assert report.commit.commit_id is not None
-    assert sorted(c.device for c in report.commit.changed) == sorted(d.name for d in changed)
+    assert sorted(report.changed_devices) == sorted(d.name for d in changed)
+    assert len(report.commit.changed) == len(changed)
     touched = project.git("show", "--name-only", "--format=", "HEAD").split()
     assert sorted(touched) == sorted(f"{d.provider}/{d.name}.cfg" for d in changed)
     message = project.git("log", "-1", "--format=%B")

@@ -91,7 +91,7 @@ def _report_json(report: RunReport) -> dict[str, object]:
         "failed": len(report.failed),
         "changed": len(changed),
         "commit": report.commit.commit_id,
-        "changed_devices": [c.device for c in changed],
+        "changed_devices": list(report.changed_devices),
         "failures": [
             {
                 "device": r.device,
@@ -125,7 +125,7 @@ def _print_report(report: RunReport, seconds: float) -> None:
             f"{report.status_pending}; the next run writes it"
         )
     if changed:
-        names = ", ".join(c.device for c in changed[:20])
+        names = ", ".join(report.changed_devices[:20])
         more = f" (+{len(changed) - 20} more)" if len(changed) > 20 else ""
         out.print(f"changed: {names}{more}")
     if report.failed:

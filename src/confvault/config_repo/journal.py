@@ -9,20 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 from dataclasses import dataclass
 from pathlib import Path
 
 from confvault.errors import RepoError
-
-# Tests set this to a point name to have the process SIGKILL itself there (a real kill -9).
-CRASH_HOOK_ENV = "CONFVAULT_TEST_CRASH_AT"
-
-
-def crash_point(name: str) -> None:
-    """Die abruptly here if the crash test hook names this point."""
-    if os.environ.get(CRASH_HOOK_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from confvault.config_repo import queries, recovery
 from confvault.config_repo.gitcmd import (
@@ -22,11 +22,12 @@ from confvault.config_repo.gitcmd import (
     check_archive_path,
     check_revision,
 )
-from confvault.config_repo.journal import Journal, crash_point, remove_journal, write_journal
+from confvault.config_repo.journal import Journal, remove_journal, write_journal
 from confvault.config_repo.maintenance import Maintenance
 from confvault.config_repo.queries import CommitInfo
 from confvault.config_repo.staging import BlobStager
 from confvault.config_repo.worktree import place_files, refresh_index
+from confvault.crash_hook import CRASH_HOOK
 from confvault.errors import RepoError
 from confvault.models import ArchivedChange, CommitOutcome
 
@@ -196,7 +197,7 @@ class ConfigRepo:
             ) from None
 
     def stager(self) -> BlobStager:
-        """Start staging a run's files (see ``staging.py``); pass it to :meth:`commit_run`."""
+        """Start staging a run's files (see ``staging.py``); :meth:`commit_staged` commits them."""
         head = self.head()
         previous = queries.tree_blobs(self._git, head) if head else {}
         return BlobStager(self._git, self.state_dir / "stage", previous)
@@ -208,35 +209,40 @@ class ConfigRepo:
         run_id: int,
         summary: str = "",
         committed_at: datetime | None = None,
-        staged: BlobStager | None = None,
     ) -> CommitOutcome:
-        """Archive one run's collected texts: at most one commit, none when nothing changed.
+        """Stage ``files`` (archive path -> text) and commit them: :meth:`commit_staged` in one."""
+        stager = self.stager()
+        for path, text in files.items():
+            stager.add(path, text)
+        return self.commit_staged(stager, run_id=run_id, summary=summary, committed_at=committed_at)
 
-        Paths not in ``files`` are never touched (a failed device keeps its file, a device that
-        left the inventory is never deleted). ``staged``: the run's stager, whose blobs were
-        written while devices were still being collected. ``committed_at`` is for building
-        history.
+    def commit_staged(
+        self,
+        stager: BlobStager,
+        *,
+        run_id: int,
+        summary: str = "",
+        committed_at: datetime | None = None,
+    ) -> CommitOutcome:
+        """Archive one run's staged texts: at most one commit, none when nothing changed.
+
+        Paths not staged are never touched (a failed device keeps its file, a device that left
+        the inventory is never deleted). The outcome has one entry per staged path.
+        ``committed_at`` is for building history.
         """
         started = time.perf_counter()
-        stager = staged if staged is not None else self.stager()
         try:
-            entries = {path: stager.add(path, text) for path, text in files.items()}
             stager.finish()
         except OSError as error:
             raise RepoError(
                 f"cannot write archive {self.path}: {error.strerror} ({error.filename})"
             ) from None
+        entries = dict(stager.files)
         previous = stager.previous
         changed = [p for p, entry in entries.items() if previous.get(p) != entry.blob_id]
         changed_set = set(changed)
         outcome_files = tuple(
-            ArchivedChange(
-                device=PurePosixPath(p).stem,
-                path=p,
-                blob_id=entry.blob_id,
-                changed=p in changed_set,
-                size=entry.size,
-            )
+            ArchivedChange(path=p, blob_id=entry.blob_id, changed=p in changed_set, size=entry.size)
             for p, entry in entries.items()
         )
         if not changed:
@@ -247,21 +253,21 @@ class ConfigRepo:
         message = commit_message(run_id, changed, new_paths, summary)
         moves = [(p, temp) for p in changed if (temp := entries[p].temp) is not None]
         try:
-            crash_point("after-blobs")
+            CRASH_HOOK.point("after-blobs")
             new_commit = self._commit_tree(
                 old_commit, {p: entries[p].blob_id for p in changed}, message, committed_at
             )
             self._move_branch(old_commit, new_commit, changed, run_id)
-            crash_point("after-update-ref")
+            CRASH_HOOK.point("after-update-ref")
             place_files(self.path, moves[: len(moves) // 2])
-            crash_point("mid-work-tree")
+            CRASH_HOOK.point("mid-work-tree")
             place_files(self.path, moves[len(moves) // 2 :])
             refresh_index(self._git, changed)
         except OSError as error:
             raise RepoError(
                 f"cannot write archive {self.path}: {error.strerror} ({error.filename})"
             ) from None
-        crash_point("after-index")
+        CRASH_HOOK.point("after-index")
         remove_journal(self.journal_path)
         return CommitOutcome(new_commit, outcome_files, time.perf_counter() - started)
 
@@ -271,7 +277,7 @@ class ConfigRepo:
         """The commit point: one compare-and-swap of the branch, journaled beforehand."""
         journal = Journal(old_commit, new_commit, tuple(changed), os.getpid())
         write_journal(self.journal_path, journal)
-        crash_point("before-update-ref")
+        CRASH_HOOK.point("before-update-ref")
         try:
             self._git.run(
                 "update-ref", "-m", f"confvault run {run_id}", "--",
@@ -321,10 +327,10 @@ class ConfigRepo:
 
         Plumbing commits never trigger git's automatic gc, so without this every run would leave
         about one loose object per changed device forever. Counted exactly (git's gc --auto only
-        samples one object folder). A run starts it before collecting, so the repack (9 s for a
-        first import of 10,000 devices) runs on the other core while devices answer; it packs only
-        objects reachable from refs, never the blobs this run is staging, and a commit made while
-        it runs is safe (git's own gc runs beside writers the same way).
+        samples one object folder). A run starts it before collecting, so the repack (long after
+        a large first import: bench/README.md) runs on the other core while devices answer; it
+        packs only objects reachable from refs, never the blobs this run is staging, and a commit
+        made while it runs is safe (git's own gc runs beside writers the same way).
         """
         if self.head() is None:
             return None

@@ -1,10 +1,11 @@
 """Collected configurations go into Git's object store while the collection still runs.
 
-The first run of 3,000 devices writes 60 MB of new blobs: ``git hash-object -w`` needs ~1.4 s for
-that (zlib and one fsync per object), which used to come after the last device, on the run's
-wall time. A stager keeps one ``git hash-object -w --stdin-paths`` process open for the whole
-collection and hands it each changed file as its device finishes, so git works on the other core
-while the workers wait for devices. Unchanged files (same blob id as at HEAD) are never written.
+A first run writes every device's configuration as a new blob; ``git hash-object -w`` spends
+real time on that (zlib and one fsync per object), which used to come after the last device, on
+the run's wall time (bench/README.md). A stager keeps one ``git hash-object -w --stdin-paths``
+process open for the whole collection and hands it each changed file as its device finishes, so
+git works on the other core while the workers wait for devices. Unchanged files (same blob id as
+at HEAD) are never written.
 
 Nothing here moves a branch: blobs no commit refers to are harmless, and git's gc removes them.
 """
@@ -14,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import shutil
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any
 
 from confvault.config_repo.gitcmd import GitError, GitRunner, blob_id, check_archive_path
@@ -26,11 +29,13 @@ class StagedFile:
     blob_id: str
     size: int
     temp: Path | None  # the bytes, to become the work-tree file; None when unchanged since HEAD
-    text: str  # what was staged (identity tells a re-add of the same text apart)
 
 
 class BlobStager:
-    """Stage texts as they arrive; :meth:`finish` waits until every new blob is stored."""
+    """Stage texts as they arrive; :meth:`finish` waits until every new blob is stored.
+
+    What is staged (and not discarded) is what :meth:`ConfigRepo.commit_staged` commits.
+    """
 
     def __init__(self, runner: GitRunner, stage_dir: Path, previous: dict[str, str]) -> None:
         self._runner = runner
@@ -48,22 +53,30 @@ class BlobStager:
         stage_dir.mkdir(parents=True)
 
     def add(self, path: str, text: str) -> StagedFile:
-        """Stage one file; never raises for git trouble (reported by :meth:`finish`)."""
-        staged = self._files.get(path)
-        if staged is not None and staged.text is text:
-            return staged
+        """Stage one file (a second add of a path replaces the first); never raises for git
+        trouble (reported by :meth:`finish`)."""
         data = text.encode("utf-8")
         oid = blob_id(data)
         temp = None
         if self.previous.get(check_archive_path(path)) != oid:
             temp = self._stage_dir / f"{len(self._sent):06d}"
             self._send(temp, data, oid)
-        staged = StagedFile(oid, len(data), temp, text)
+        staged = StagedFile(oid, len(data), temp)
         self._files[path] = staged
         return staged
 
-    def get(self, path: str) -> StagedFile:
-        return self._files[path]
+    def discard(self, path: str) -> None:
+        """Leave a staged file out of the commit (e.g. held back by the shrink guard); its blob
+        stays behind unreferenced, for git's gc."""
+        self._files.pop(path, None)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._files
+
+    @property
+    def files(self) -> Mapping[str, StagedFile]:
+        """Archive path -> what is staged for it, in staging order."""
+        return MappingProxyType(self._files)
 
     def finish(self) -> None:
         """Wait for git; raise :class:`GitError` unless every staged blob is stored as expected."""

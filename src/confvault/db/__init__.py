@@ -5,7 +5,7 @@ the status questions with plain dataclasses from ``confvault.db.records``.
 """
 
 from confvault.db.database import Database
-from confvault.db.engine import make_engine, redact_url
+from confvault.db.engine import display_url, make_engine
 from confvault.db.migrate import current, downgrade, head_revision, upgrade
 from confvault.db.queries import Queries
 from confvault.db.records import (
@@ -35,9 +35,9 @@ __all__ = [
     "Store",
     "Summary",
     "current",
+    "display_url",
     "downgrade",
     "head_revision",
     "make_engine",
-    "redact_url",
     "upgrade",
 ]

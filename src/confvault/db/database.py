@@ -7,7 +7,7 @@ from types import TracebackType
 from sqlalchemy.engine import URL
 
 from confvault.db import migrate
-from confvault.db.engine import make_engine, redact_url
+from confvault.db.engine import display_url, make_engine
 from confvault.db.queries import Queries
 from confvault.db.retention import Retention
 from confvault.db.store import Store
@@ -28,7 +28,7 @@ class Database:
         self.engine = make_engine(
             url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout
         )
-        self.display_url = redact_url(self.engine.url)
+        self.display_url = display_url(self.engine.url)
         self.store = Store(self.engine)
         self.queries = Queries(self.engine)
         self.retention = Retention(self.engine)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,30 +12,42 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from confvault.errors import DatabaseError
+from confvault.urls import password_span, redact_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 10
-# A URL we could not parse still must not show its password: mask what sits between ':' and '@'.
-_USERINFO_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+
+
+def parse_url(url: str | URL) -> URL:
+    """SQLAlchemy's URL, with a password holding '@' read whole.
+
+    SQLAlchemy ends the password at its first '@' and takes the rest as part of the host, which
+    then shows up in a driver's "could not translate host name" message.
+    """
+    if isinstance(url, URL):
+        return url
+    span = password_span(url)
+    if span is not None:
+        start, end = span
+        url = url[:start] + url[start:end].replace("@", "%40") + url[end:]
+    return make_url(url)
 
 
 def check_url(url: str) -> None:
     """ValueError unless SQLAlchemy can parse ``url`` (settings call it to name the bad field)."""
     try:
-        make_url(url)
+        parse_url(url)
     except (ArgumentError, ValueError):
         raise ValueError("not a valid database URL") from None
 
 
-def redact_url(url: str | URL) -> str:
+def display_url(url: str | URL) -> str:
     """The URL as a user may see it: ``postgresql://app:***@db/confvault``."""
-    try:
-        parsed = url if isinstance(url, URL) else make_url(url)
-    except (ArgumentError, ValueError):
-        return _USERINFO_PASSWORD.sub(r"\1***@", str(url))
-    if parsed.drivername == "postgresql+psycopg2":  # the driver we pin; users write postgresql://
-        parsed = parsed.set(drivername="postgresql")
-    return parsed.render_as_string(hide_password=True)
+    if isinstance(url, URL):
+        if url.drivername == "postgresql+psycopg2":  # the driver we pin; users write postgresql://
+            url = url.set(drivername="postgresql")
+        url = url.render_as_string(hide_password=False)
+    return redact_url(url)
 
 
 def _first_line(error: BaseException, url: URL | None) -> str:
@@ -52,7 +63,7 @@ def _first_line(error: BaseException, url: URL | None) -> str:
 
 def database_error(action: str, url: str | URL, error: BaseException) -> DatabaseError:
     parsed = url if isinstance(url, URL) else None
-    return DatabaseError(f"{action} {redact_url(url)}: {_first_line(error, parsed)}")
+    return DatabaseError(f"{action} {display_url(url)}: {_first_line(error, parsed)}")
 
 
 @contextmanager
@@ -97,9 +108,9 @@ def make_engine(
     raises ``DatabaseError`` whose single line shows the URL with the password hidden.
     """
     try:
-        parsed = make_url(url)
+        parsed = parse_url(url)
     except (ArgumentError, ValueError) as error:
-        raise DatabaseError(f"invalid database URL {redact_url(url)}: {error}") from None
+        raise DatabaseError(f"invalid database URL {display_url(url)}: {error}") from None
 
     kwargs: dict[str, Any] = {}
     backend = parsed.get_backend_name()
@@ -115,7 +126,7 @@ def make_engine(
         # SQLAlchemy 2.1 maps a bare "postgresql://" to psycopg 3; confvault ships psycopg2.
         if parsed.drivername not in ("postgresql", "postgresql+psycopg2"):
             raise DatabaseError(
-                f"unsupported PostgreSQL driver in {redact_url(parsed)}: use psycopg2"
+                f"unsupported PostgreSQL driver in {display_url(parsed)}: use psycopg2"
             )
         parsed = parsed.set(drivername="postgresql+psycopg2")
         kwargs.update(
@@ -130,7 +141,7 @@ def make_engine(
         )
     else:
         raise DatabaseError(
-            f"unsupported database {redact_url(parsed)}: use sqlite:///PATH or postgresql://..."
+            f"unsupported database {display_url(parsed)}: use sqlite:///PATH or postgresql://..."
         )
 
     try:

@@ -22,8 +22,9 @@ from confvault.platforms.spec import Command, LineRule, OutputRejected, Platform
 
 # "ESC [ n D" moves the cursor n columns left: VRP and Comware erase their pager prompt with it.
 _CURSOR_LEFT = re.compile(r"\x1b\[(\d*)D")
-# CSI sequences (colours, cursor moves, erase line), then the two-byte ESC forms (ESC 7, ESC E...).
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_78=>]")
+# CSI sequences (colours, cursor moves, erase line), character-set choices (ESC ( B), then the
+# two-byte ESC forms (ESC 7, ESC E...). The one ANSI rule: the dialogue's prompt view uses it too.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[@-Z\\-_78=>]")
 # Anything a terminal would not print as text. netmiko decodes with errors="ignore", so binary noise
 # shows up as C0/C1 control characters rather than U+FFFD; both are refused.
 _GARBAGE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
@@ -61,12 +62,30 @@ def clean(platform: Platform, outputs: Sequence[str], *, mask_secrets: bool) -> 
 
 
 def normalise(raw: str) -> list[str]:
-    """Lines as a terminal would show them, without trailing blanks or blank first/last lines."""
-    # Capped: a line is never wider than this, and a hostile count must not allocate gigabytes.
-    text = _CURSOR_LEFT.sub(lambda m: "\b" * min(int(m.group(1) or 1), 4096), raw)
-    text = _ANSI.sub("", text).replace("\r\n", "\n")
+    """Lines as a terminal would show them, without trailing blanks or blank first/last lines.
+
+    The only normaliser: the dialogue hands over the channel's text as the device sent it.
+    """
+    text = strip_ansi(_cursor_left_as_backspaces(raw)).replace("\r\n", "\n")
     lines = [_render_overwrites(line).rstrip() for line in text.split("\n")]
     return _trim_blank_edges(lines)
+
+
+def terminal_line(raw: str) -> str:
+    """One line (no line break in it) as a terminal shows it, e.g. a prompt after a pager eraser."""
+    return _render_overwrites(strip_ansi(_cursor_left_as_backspaces(raw))).strip()
+
+
+def strip_ansi(text: str) -> str:
+    """Terminal escape sequences (colours, cursor moves, character sets) out."""
+    return _ANSI.sub("", text) if "\x1b" in text else text
+
+
+def _cursor_left_as_backspaces(text: str) -> str:
+    if "\x1b" not in text:
+        return text
+    # Capped: a line is never wider than this, and a hostile count must not allocate gigabytes.
+    return _CURSOR_LEFT.sub(lambda m: "\b" * min(int(m.group(1) or 1), 4096), text)
 
 
 def _render_overwrites(line: str) -> str:

@@ -1,5 +1,6 @@
 """Collection: the only package that imports nornir and netmiko."""
 
-from confvault.runner.engine import Collection, RunnerOptions
+from confvault.runner.engine import DeviceCollection
+from confvault.runner.options import RunnerOptions
 
-__all__ = ["Collection", "RunnerOptions"]
+__all__ = ["DeviceCollection", "RunnerOptions"]

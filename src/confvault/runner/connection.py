@@ -1,17 +1,16 @@
 """nornir-netmiko's connection, tuned for thousands of short read-only sessions.
 
-Three costs of the stock plugin, measured on the device lab (bench/README.md):
+Three costs of the stock plugin (measured on the device lab: bench/README.md):
 
 * paramiko opens its own socket without TCP_NODELAY, so every small SSH handshake packet waits
-  for the peer's delayed ACK (~40 ms each on Linux). We open the socket ourselves, set
-  TCP_NODELAY, and hand it to netmiko (``sock=``), one socket per connection.
-* After login netmiko's ``session_preparation()`` finds the prompt with sleeps and re-reads
-  (0.07-0.13 s per device, more while a slow device logs in). confvault keeps netmiko's SSH
-  login (``establish_connection``) and runs the rest of the session as a ``CliSession``
-  (``dialogue.py``): the platform's own set-up commands, each step reading until the device
-  answers.
+  for the peer's delayed ACK. We open the socket ourselves, set TCP_NODELAY, and hand it to
+  netmiko (``sock=``), one socket per connection.
+* After login netmiko's ``session_preparation()`` finds the prompt with sleeps and re-reads.
+  confvault keeps netmiko's SSH login (``establish_connection``) and runs the rest of the
+  session as a ``CliSession`` (``dialogue.py``): the platform's own set-up commands, each step
+  reading until the device answers.
 * ``disconnect()`` first runs the driver's ``cleanup()``, which for some drivers checks for
-  configuration mode with a timing read: Huawei VRP sleeps 2 s in every logout. confvault's
+  configuration mode with a timing read: Huawei VRP sleeps in every logout. confvault's
   sessions only run show commands and never enter configuration mode, so closing the SSH
   channel is the whole logout.
 """

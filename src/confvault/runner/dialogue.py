@@ -1,9 +1,9 @@
 """The CLI dialogue with a device, over the SSH channel netmiko opened: no step waits for a clock.
 
-netmiko finds prompts by sleeping and re-reading (``find_prompt`` sleeps ~45 ms, ``send_command``
-polls every 25 ms and calls ``find_prompt`` first, session preparation sleeps in
-``clear_buffer``): 0.23-0.29 s per device with an instant device, and 100 threads that wake every
-10-25 ms for nothing while a slow device logs in. Here every read blocks on the channel until
+netmiko finds prompts by sleeping and re-reading (``find_prompt`` sleeps, ``send_command`` polls
+and calls ``find_prompt`` first, session preparation sleeps in ``clear_buffer``): that costs
+every device time even when it answers at once, and keeps idle threads waking for nothing while
+a slow device logs in (figures in bench/README.md). Here every read blocks on the channel until
 bytes arrive, and each step ends when the platform's ``Dialogue`` patterns say so (scrapli's
 model): the prompt, the enable password question, a login question, a pager.
 
@@ -25,32 +25,28 @@ from netmiko.exceptions import NetmikoAuthenticationException, ReadException, Re
 
 from confvault.models import ErrorClass
 from confvault.platforms import OutputRejected
+from confvault.platforms.clean import strip_ansi, terminal_line
 from confvault.platforms.spec import Dialogue
 
-# CSI sequences (colours, cursor moves) and Huawei's ' ESC[1D' cursor-left after a space.
-_ANSI = re.compile(r" ?\x1b\[\d*D|\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 _NEWLINES = re.compile(r"\r*\n\r*|\r")
 RECV_BYTES = 65536
 MAX_LOGIN_ANSWERS = 5  # a device that keeps asking is not going to show a CLI
 
 
 def last_line(buffer: str, start: int = 0) -> str:
-    """The text after the last line break, without ANSI codes, carriage returns or blanks."""
+    """The text after the last line break as the terminal shows it (escapes, overwrites applied)."""
     cut = max(buffer.rfind("\n"), start - 1)
     tail = buffer[cut + 1 :]
-    if "\x1b" in tail:
-        tail = _ANSI.sub("", tail)
     if "\r" in tail:  # a pager erased with '\r   \r', a line redrawn: the last visible text
-        segments = [segment for segment in tail.split("\r") if segment.strip()]
-        tail = segments[-1] if segments else ""
-    return tail.strip()
+        shown = [line for segment in tail.split("\r") if (line := terminal_line(segment))]
+        return shown[-1] if shown else ""
+    return terminal_line(tail)
 
 
 def tidy(text: str) -> str:
-    """Output as netmiko returns it: ANSI codes out, every line break a plain ``\\n``."""
-    if "\x1b" in text:
-        text = _ANSI.sub("", text)
-    return _NEWLINES.sub("\n", text.replace("\x08", ""))
+    """Text in netmiko's form (escapes out, every CR a line break), for comparing recordings with
+    netmiko's output; a command's output itself is never tidied (``platforms.clean`` normalises)."""
+    return _NEWLINES.sub("\n", strip_ansi(text).replace("\x08", ""))
 
 
 class ChannelReader:
@@ -99,7 +95,7 @@ class CliSession:
         return self.prompt
 
     def send(self, command: str, timeout: float) -> str:
-        """Run one command; return its output without the echo and the closing prompt."""
+        """Run one command; return its raw output between the echo line and the closing prompt."""
         deadline = time.monotonic() + timeout
         self._write(command + self._enter)
         buffer, body_at = self._read_past_echo(command, deadline)
@@ -115,8 +111,8 @@ class CliSession:
             return tail == self.prompt
 
         buffer = self._read_until(buffer, body_at, deadline, f"prompt after {command!r}", at_prompt)
-        body = buffer[body_at : buffer.rfind("\n") + 1]
-        return tidy(body).removesuffix("\n")
+        # raw, as the device sent it: platforms.clean is the one normaliser
+        return buffer[body_at : buffer.rfind("\n") + 1]
 
     def enable(self, timeout: float) -> None:
         """Enter privileged mode, answering the password question with the enable secret."""

@@ -11,7 +11,6 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from nornir.core import Nornir
@@ -22,19 +21,12 @@ from nornir.core.task import AggregatedResult, MultiResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
 
 from confvault.models import CollectResult, Device, ErrorClass
-from confvault.runner.hosts import build_inventory
-from confvault.runner.tasks import collect_config
+from confvault.runner.hosts import build_inventory, device_of
+from confvault.runner.options import CollectPass, RunnerOptions
+from confvault.runner.tasks import WATCHDOG, collect_config
 
 _DONE = object()
 _NOT_STARTED = object()  # the run was stopped before this device began: no result at all
-
-
-@dataclass(frozen=True, slots=True)
-class RunnerOptions:
-    workers: int = 50
-    timeout: float = 60.0  # per device, seconds
-    mask_secrets: bool = False
-    ramp_up: float = 1.0  # seconds over which the first `workers` logins are spread
 
 
 class _RampUp:
@@ -93,7 +85,7 @@ def _to_collect_result(host: Host, result: MultiResult) -> CollectResult:
     if isinstance(value, CollectResult):
         return value
     # Only reachable if the task itself crashed before building its result (a confvault bug).
-    device: Device = host.data["device"]
+    device = device_of(host)
     now = datetime.now(UTC)
     exc = result[0].exception if result else None
     return CollectResult(
@@ -107,44 +99,38 @@ def _to_collect_result(host: Host, result: MultiResult) -> CollectResult:
     )
 
 
-class Collection:
-    """One collection pass. Iterate it for results as devices finish; ``stop()`` skips the rest."""
+class DeviceCollection:
+    """One collection pass. Iterate it for results as devices finish; ``cancel()`` ends it."""
 
     def __init__(
         self, devices: Sequence[Device], options: RunnerOptions, *, attempt: int = 1
     ) -> None:
         ConnectionPluginRegister.auto_register()
         self._devices = tuple(devices)
-        self._options = options
-        self._attempt = attempt
+        self._pass = CollectPass(options, attempt)
         self._results: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def stop(self) -> None:
-        """Devices not yet started are skipped; the ones in progress finish normally."""
-        self._stop.set()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
+    def cancel(self) -> None:
+        """Start no more devices and cut the sessions in progress: keep iterating to collect
+        what still finished whole (a cut device comes back as a failure)."""
+        self._pass.stop.set()
+        WATCHDOG.cut_all(self._pass)
 
     def _run(self) -> None:
+        options = self._pass.options
         try:
             nornir = Nornir(
-                inventory=build_inventory(self._devices, self._options.timeout),
-                runner=ThreadedRunner(num_workers=self._options.workers),
+                inventory=build_inventory(self._devices, options.timeout),
+                runner=ThreadedRunner(num_workers=options.workers),
                 processors=Processors([_StreamResults(self._results)]),
             )
             nornir.run(
                 task=_guarded_collect,
                 name="confvault-collect",
-                stop=self._stop,
-                ramp_up=_RampUp(self._options.workers, self._options.ramp_up),
-                timeout=self._options.timeout,
-                mask_secrets=self._options.mask_secrets,
-                attempt=self._attempt,
+                run=self._pass,
+                ramp_up=_RampUp(options.workers, options.ramp_up),
             )
         except BaseException as error:  # re-raised in the consumer thread
             self._error = error
@@ -157,8 +143,7 @@ class Collection:
         self._thread = threading.Thread(target=self._run, name="confvault-runner", daemon=True)
         # Every SSH session leaves reference cycles, so the cyclic GC runs all along, holding the
         # GIL; each full pass would walk everything loaded so far (inventory, Nornir hosts,
-        # modules). Frozen, those are skipped: 3,000 devices, 3.0 -> 1.6 s of GC per two runs,
-        # client CPU 6.4 -> 4.8 ms/device.
+        # modules). Frozen, those are skipped (figures in bench/README.md).
         gc.freeze()
         try:
             self._thread.start()
@@ -175,16 +160,8 @@ class Collection:
             raise self._error
 
 
-def _guarded_collect(
-    task: Task,
-    *,
-    stop: threading.Event,
-    ramp_up: _RampUp,
-    timeout: float,
-    mask_secrets: bool,
-    attempt: int,
-) -> Result:
-    ramp_up.wait(stop)
-    if stop.is_set():
+def _guarded_collect(task: Task, *, run: CollectPass, ramp_up: _RampUp) -> Result:
+    ramp_up.wait(run.stop)
+    if run.stop.is_set():
         return Result(host=task.host, result=_NOT_STARTED)
-    return collect_config(task, timeout=timeout, mask_secrets=mask_secrets, attempt=attempt)
+    return collect_config(task, run)

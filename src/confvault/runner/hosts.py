@@ -20,6 +20,15 @@ from confvault.runner.connection import FastNetmiko
 from confvault.runner.dialogue import CliSession
 
 CONNECTION_NAME = "netmiko"  # nornir-netmiko's connection plugin name
+_DEVICE_KEY = "confvault_device"  # nornir's host data carries the Device it was built from
+
+
+def device_of(host: Host) -> Device:
+    """The confvault Device a Nornir host of :func:`build_inventory` stands for."""
+    device = host.data.get(_DEVICE_KEY)
+    if not isinstance(device, Device):
+        raise TypeError(f"{host.name}: not a host of confvault's inventory")
+    return device
 
 
 def netmiko_extras(device: Device, timeout: float) -> dict[str, Any]:
@@ -86,7 +95,7 @@ def build_inventory(devices: Sequence[Device], timeout: float) -> Inventory:
             username=device.username,
             password=device.password.reveal(),
             platform=device.platform,
-            data={"device": device},
+            data={_DEVICE_KEY: device},
             connection_options={
                 CONNECTION_NAME: ConnectionOptions(extras=netmiko_extras(device, timeout))
             },

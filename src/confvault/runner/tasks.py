@@ -25,10 +25,11 @@ from netmiko.exceptions import (
 from nornir.core.task import Result, Task
 from paramiko.ssh_exception import AuthenticationException, SSHException
 
-from confvault.models import CollectResult, Device, ErrorClass
+from confvault.models import CollectResult, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
 from confvault.runner.connection import LOGIN_TIMEOUT_EXTRA, open_tcp
-from confvault.runner.hosts import CONNECTION_NAME, open_session
+from confvault.runner.hosts import CONNECTION_NAME, device_of, open_session
+from confvault.runner.options import CollectPass
 
 # paramiko's transport thread logs every failed session with a full traceback; with no logging
 # configured, Python's last-resort handler prints that to stderr (cron mail). The failure is
@@ -53,6 +54,7 @@ class _Watch:
     deadline: float
     order: int
     sock: socket.socket = field(compare=False)
+    group: object = field(default=None, compare=False)  # the collection pass it belongs to
     expired: bool = field(default=False, compare=False)
     done: bool = field(default=False, compare=False)
 
@@ -71,8 +73,8 @@ class DeadlineWatchdog:
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
 
-    def watch(self, sock: socket.socket, deadline: float) -> _Watch:
-        entry = _Watch(deadline, next(self._order), sock)
+    def watch(self, sock: socket.socket, deadline: float, group: object = None) -> _Watch:
+        entry = _Watch(deadline, next(self._order), sock, group)
         with self._wake:
             heapq.heappush(self._heap, entry)
             if self._thread is None:
@@ -87,10 +89,10 @@ class DeadlineWatchdog:
         with self._wake:
             entry.done = True  # dropped from the heap lazily, when it comes up
 
-    def cut_all(self) -> None:
-        """Cut every session in progress now (the run was interrupted): workers end at once."""
+    def cut_all(self, group: object = None) -> None:
+        """Cut every session in progress now (of ``group`` only, if given): workers end at once."""
         with self._wake:
-            entries = [e for e in self._heap if not e.done]
+            entries = [e for e in self._heap if not e.done and group in (None, e.group)]
             for entry in entries:
                 entry.expired = True
         for entry in entries:
@@ -147,14 +149,15 @@ def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass
     return ErrorClass.INTERNAL, f"{type(error).__name__}: {first_line(text)}"
 
 
-def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: int = 1) -> Result:
-    """Nornir task: the whole collection of one device, bounded by ``timeout`` seconds.
+def collect_config(task: Task, run: CollectPass) -> Result:
+    """Nornir task: the whole collection of one device, bounded by the per-device timeout.
 
     The deadline covers everything (TCP, login, every command): the watchdog cuts the socket when
     it passes, so a device that never stops talking cannot hold the worker.
     """
-    device: Device = task.host.data["device"]
+    device = device_of(task.host)
     platform = get_platform(device.platform)
+    timeout = run.options.timeout
     started = datetime.now(UTC)
     deadline = time.monotonic() + timeout
     config: str | None = None
@@ -164,7 +167,7 @@ def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: i
     try:
         # opened here, not by the connection plugin, so the watchdog holds it from the start
         sock = open_tcp(device.hostname, device.port, min(timeout, 10.0), device.platform)
-        watch = WATCHDOG.watch(sock, deadline)
+        watch = WATCHDOG.watch(sock, deadline, run)
         task.host.connection_options[CONNECTION_NAME].extras = {
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
             "sock": sock,
@@ -182,7 +185,7 @@ def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: i
             outputs.append(
                 session.send(command.command, min(remaining, command.read_timeout or remaining))
             )
-        config = clean(platform, outputs, mask_secrets=mask_secrets)
+        config = clean(platform, outputs, mask_secrets=run.options.mask_secrets)
     except Exception as error:  # every failure becomes data; the run goes on
         cut = watch is not None and watch.expired
         error_class, message = classify(error, deadline_passed=cut or time.monotonic() >= deadline)
@@ -206,6 +209,6 @@ def collect_config(task: Task, *, timeout: float, mask_secrets: bool, attempt: i
         config=config,
         error_class=error_class,
         message=message,
-        attempts=attempt,
+        attempts=run.attempt,
     )
     return Result(host=task.host, result=collected)

@@ -14,16 +14,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from confvault.config_repo import BlobStager, ConfigRepo, Maintenance
-from confvault.config_repo.journal import crash_point
+from confvault.config_repo import ConfigRepo
+from confvault.crash_hook import CRASH_HOOK
 from confvault.db import Database
 from confvault.db.records import BackupRecord
 from confvault.errors import ConfigError, DatabaseError, RepoError
 from confvault.inventory import load_inventory
-from confvault.models import BackupStatus, CollectResult, CommitOutcome, Device, RunStatus
-from confvault.runner import Collection as DeviceCollection
-from confvault.runner import RunnerOptions
-from confvault.runner.tasks import WATCHDOG
+from confvault.models import (
+    ArchivedChange,
+    BackupStatus,
+    CollectResult,
+    CommitOutcome,
+    Device,
+    RunStatus,
+)
+from confvault.runner import DeviceCollection, RunnerOptions
 from confvault.service.lock import RunLock, other_host_run_alive
 from confvault.service.project import open_archive, open_database
 from confvault.service.shrink import guard_shrink
@@ -63,6 +68,7 @@ class RunReport:
     timings: Mapping[str, float] = field(default_factory=dict)
     # Set when the database went away before the run's rows were written: where they wait.
     status_pending: Path | None = None
+    changed_devices: tuple[str, ...] = ()  # names, in inventory order, whose file changed
 
     @property
     def failed(self) -> tuple[CollectResult, ...]:
@@ -79,71 +85,6 @@ class RunReport:
         return 0 if self.status is RunStatus.COMPLETED and self.status_pending is None else 1
 
 
-def _backup_records(results: Sequence[CollectResult], commit: CommitOutcome) -> list[BackupRecord]:
-    archived = {change.device: change for change in commit.files}
-    records = []
-    for result in results:
-        change = archived.get(result.device)
-        records.append(
-            BackupRecord(
-                device=result.device,
-                status=BackupStatus.OK if result.ok else BackupStatus.FAILED,
-                started_at=result.started_at,
-                ended_at=result.ended_at,
-                error_class=result.error_class,
-                message=result.message,
-                bytes=change.size if change else 0,
-                blob_id=change.blob_id if change else None,
-                changed=change.changed if change else False,
-                commit_id=commit.commit_id if change and change.changed else None,
-                attempts=result.attempts,
-            )
-        )
-    return records
-
-
-def _collect(
-    devices: Sequence[Device],
-    settings: Settings,
-    workers: int,
-    on_result: ProgressCallback | None,
-) -> tuple[dict[str, CollectResult], bool]:
-    """Collect every device, then give transient failures more rounds -> (results, stopped)."""
-    options = RunnerOptions(
-        workers=workers,
-        timeout=settings.timeout,
-        mask_secrets=settings.mask_secrets,
-        ramp_up=settings.ramp_up,
-    )
-    results: dict[str, CollectResult] = {}
-    pending = list(devices)
-    for attempt in range(1, settings.retries + 2):
-        collection = DeviceCollection(pending, options, attempt=attempt)
-        try:
-            for result in collection:
-                results[result.device] = result
-                if on_result is not None:
-                    on_result(result)  # retried devices report again; the display keys by name
-        except KeyboardInterrupt:
-            collection.stop()
-            _drain(collection, results)
-            return results, True
-        pending = [
-            d
-            for d in pending
-            if (r := results.get(d.name)) is not None
-            and r.error_class is not None
-            and r.error_class.transient
-        ]
-        if not pending or attempt > settings.retries:
-            break
-        try:
-            time.sleep(RETRY_BACKOFF_S[min(attempt - 1, len(RETRY_BACKOFF_S) - 1)])
-        except KeyboardInterrupt:  # between rounds: keep what the earlier rounds read
-            return results, True
-    return results, False
-
-
 def _refuse_lost_archive(settings: Settings, database: Database) -> None:
     """A missing archive is created on first use only: once runs are recorded, its absence means
     an unmounted disk or a wrong path, and a fresh empty archive would silently drop history."""
@@ -155,18 +96,6 @@ def _refuse_lost_archive(settings: Settings, database: Database) -> None:
             f"archive {settings.archive_path} is missing, but the database has runs archived "
             f"there (last: run {last[0].id}); restore it, or 'git init' it to start over"
         )
-
-
-def _drain(collection: DeviceCollection, results: dict[str, CollectResult]) -> None:
-    """After Ctrl-C/SIGTERM: sessions in progress are cut so the run ends now; a device that
-    still finished whole is kept, one that failed (most likely by the cut) gets no row."""
-    WATCHDOG.cut_all()
-    try:
-        for result in collection:
-            if result.ok:
-                results[result.device] = result
-    except KeyboardInterrupt:
-        pass
 
 
 def run_backup(
@@ -188,11 +117,9 @@ def run_backup(
     devices = inventory.select(
         names=selection.names, provider=selection.provider, platform=selection.platform
     )
-    by_name = {d.name: d for d in devices}
-    unknown = sorted(set(accept_shrink) - set(by_name))
+    unknown = sorted(set(accept_shrink) - {d.name for d in devices})
     if unknown:
         raise ConfigError(f"--accept-shrink: {', '.join(unknown)} not among the selected devices")
-    workers = settings.workers
     journal = StatusJournal(settings.data_dir)
     with open_database(settings) as database:
         _refuse_lost_archive(settings, database)
@@ -204,119 +131,184 @@ def run_backup(
             store.mark_dead_runs(other_host_run_alive)
             store.sync_devices(inventory.devices)
             run_id = store.start_run(
-                workers, selection.describe(), os.getpid(), socket.gethostname()
+                settings.workers, selection.describe(), os.getpid(), socket.gethostname()
             )
             started = datetime.now(UTC)
             if on_start is not None:
                 on_start(len(devices))
             tick = time.perf_counter()
-            stager = repo.stager()
-            maintenance = repo.start_maintenance()  # git packs on the other core meanwhile
-
-            def stage_and_report(result: CollectResult) -> None:
-                # git stores each new configuration now, while other devices are collected
-                if result.ok and result.config is not None:
-                    stager.add(by_name[result.device].archive_path, result.config)
-                if on_result is not None:
-                    on_result(result)
-
-            results, interrupted = _collect(devices, settings, workers, stage_and_report)
+            run = BackupRun(database, repo, journal, run_id, started, devices, accept_shrink)
+            interrupted = run.collect(settings, on_result)
             timings["collect_s"] = time.perf_counter() - tick
             with interrupts_held() as held:
-                return _archive_and_record(
-                    _RunContext(
-                        database,
-                        repo,
-                        stager,
-                        maintenance,
-                        journal,
-                        run_id,
-                        started,
-                        by_name,
-                        accept_shrink,
-                    ),
-                    results,
-                    interrupted or held.received is not None,
-                    timings,
-                )
+                return run.archive_and_record(interrupted or held.received is not None, timings)
 
 
-@dataclass(frozen=True, slots=True)
-class _RunContext:
-    database: Database
-    repo: ConfigRepo
-    stager: BlobStager
-    maintenance: Maintenance | None
-    journal: StatusJournal
-    run_id: int
-    started: datetime
-    by_name: Mapping[str, Device]
-    accept_shrink: Collection[str]
+class BackupRun:
+    """One run once its database row exists: collect, staging each configuration in Git as it
+    arrives; then commit exactly what was staged and write the status rows.
 
-
-def _archive_and_record(
-    run: _RunContext,
-    results: Mapping[str, CollectResult],
-    interrupted: bool,
-    timings: dict[str, float],
-) -> RunReport:
-    by_name = run.by_name
-    ordered = [
-        guard_shrink(results[name], by_name[name], run.repo.path, run.accept_shrink)
-        for name in by_name
-        if name in results
-    ]
-    files = {
-        by_name[r.device].archive_path: r.config for r in ordered if r.ok and r.config is not None
-    }
-    tick = time.perf_counter()
-    commit = run.repo.commit_run(files, run_id=run.run_id, staged=run.stager)
-    if run.maintenance is not None:
-        # after the commit: a failed repack must not keep this run's configurations out
-        run.maintenance.wait()
-    if commit.commit_id is not None:
-        run.repo.write_commit_graph()
-    timings["commit_s"] = time.perf_counter() - tick
-
-    tick = time.perf_counter()
-    records = _backup_records(ordered, commit)
-    if interrupted:
-        status = RunStatus.INTERRUPTED
-    elif all(r.ok for r in ordered) and len(ordered) == len(by_name):
-        status = RunStatus.COMPLETED
-    else:
-        status = RunStatus.PARTIAL
-    pending_path = _record(run, records, status, commit.commit_id)
-    timings["db_s"] = time.perf_counter() - tick
-    return RunReport(
-        run_id=run.run_id,
-        status=status,
-        started_at=run.started,
-        ended_at=datetime.now(UTC),
-        results=tuple(ordered),
-        commit=commit,
-        timings=timings,
-        status_pending=pending_path,
-    )
-
-
-def _record(
-    run: _RunContext, records: Sequence[BackupRecord], status: RunStatus, commit_id: str | None
-) -> Path | None:
-    """Write the run's rows; if the database is gone, keep them in the local journal instead.
-
-    The configurations are committed already: losing the database now must not lose the run.
-    Each batch is its own transaction, so only the batches not yet written are journaled.
+    Results and archive outcomes meet on ``Device.archive_path``.
     """
-    store = run.database.store
-    written = 0
-    try:
-        while written < len(records):
-            store.record_backups(run.run_id, records[written : written + DB_BATCH])
-            written += DB_BATCH
-            crash_point("after-db-batch")  # test hook: die between status batches
-        store.finish_run(run.run_id, status, commit_id)
-    except DatabaseError as error:
-        rest = tuple(records[written:])
-        return run.journal.save(PendingRun(run.run_id, status, commit_id, rest, error=str(error)))
-    return None
+
+    def __init__(
+        self,
+        database: Database,
+        repo: ConfigRepo,
+        journal: StatusJournal,
+        run_id: int,
+        started: datetime,
+        devices: Sequence[Device],
+        accept_shrink: Collection[str],
+    ) -> None:
+        self._database = database
+        self._repo = repo
+        self._journal = journal
+        self.run_id = run_id
+        self._started = started
+        self._by_name = {d.name: d for d in devices}
+        self._accept_shrink = accept_shrink
+        self._results: dict[str, CollectResult] = {}
+        self._stager = repo.stager()
+        self._maintenance = repo.start_maintenance()  # git packs on the other core meanwhile
+
+    def _keep(self, result: CollectResult) -> None:
+        if result.ok and result.config is not None:
+            # git stores each new configuration now, while other devices are collected
+            self._stager.add(self._by_name[result.device].archive_path, result.config)
+        self._results[result.device] = result
+
+    def collect(self, settings: Settings, on_result: ProgressCallback | None) -> bool:
+        """Collect every device, then give transient failures more rounds -> interrupted?"""
+        options = RunnerOptions(
+            workers=settings.workers,
+            timeout=settings.timeout,
+            mask_secrets=settings.mask_secrets,
+            ramp_up=settings.ramp_up,
+        )
+        pending = list(self._by_name.values())
+        for attempt in range(1, settings.retries + 2):
+            collection = DeviceCollection(pending, options, attempt=attempt)
+            try:
+                for result in collection:
+                    self._keep(result)
+                    if on_result is not None:
+                        on_result(result)  # retried devices report again; the display keys by name
+            except KeyboardInterrupt:
+                collection.cancel()
+                self._drain(collection)
+                return True
+            pending = [
+                d
+                for d in pending
+                if (r := self._results.get(d.name)) is not None
+                and r.error_class is not None
+                and r.error_class.transient
+            ]
+            if not pending or attempt > settings.retries:
+                break
+            try:
+                time.sleep(RETRY_BACKOFF_S[min(attempt - 1, len(RETRY_BACKOFF_S) - 1)])
+            except KeyboardInterrupt:  # between rounds: keep what the earlier rounds read
+                return True
+        return False
+
+    def _drain(self, collection: DeviceCollection) -> None:
+        """After Ctrl-C/SIGTERM (sessions in progress already cut): a device that still finished
+        whole is kept, one that failed (most likely by the cut) gets no row."""
+        try:
+            for result in collection:
+                if result.ok:
+                    self._keep(result)
+        except KeyboardInterrupt:
+            pass
+
+    def archive_and_record(self, interrupted: bool, timings: dict[str, float]) -> RunReport:
+        by_name = self._by_name
+        ordered = [
+            guard_shrink(self._results[name], by_name[name], self._repo.path, self._accept_shrink)
+            for name in by_name
+            if name in self._results
+        ]
+        kept = {by_name[r.device].archive_path for r in ordered if r.ok}
+        # held back by the shrink guard, or staged just before a Ctrl-C kept its result out
+        for path in [p for p in self._stager.files if p not in kept]:
+            self._stager.discard(path)
+        tick = time.perf_counter()
+        commit = self._repo.commit_staged(self._stager, run_id=self.run_id)
+        if self._maintenance is not None:
+            # after the commit: a failed repack must not keep this run's configurations out
+            self._maintenance.wait()
+        if commit.commit_id is not None:
+            self._repo.write_commit_graph()
+        timings["commit_s"] = time.perf_counter() - tick
+
+        tick = time.perf_counter()
+        archived = {change.path: change for change in commit.files}
+        changes = [archived.get(by_name[r.device].archive_path) for r in ordered]
+        records = [
+            _backup_record(r, c, commit.commit_id) for r, c in zip(ordered, changes, strict=True)
+        ]
+        if interrupted:
+            status = RunStatus.INTERRUPTED
+        elif all(r.ok for r in ordered) and len(ordered) == len(by_name):
+            status = RunStatus.COMPLETED
+        else:
+            status = RunStatus.PARTIAL
+        pending_path = self._record(records, status, commit.commit_id)
+        timings["db_s"] = time.perf_counter() - tick
+        return RunReport(
+            run_id=self.run_id,
+            status=status,
+            started_at=self._started,
+            ended_at=datetime.now(UTC),
+            results=tuple(ordered),
+            commit=commit,
+            timings=timings,
+            status_pending=pending_path,
+            changed_devices=tuple(
+                r.device
+                for r, c in zip(ordered, changes, strict=True)
+                if c is not None and c.changed
+            ),
+        )
+
+    def _record(
+        self, records: Sequence[BackupRecord], status: RunStatus, commit_id: str | None
+    ) -> Path | None:
+        """Write the run's rows; if the database is gone, keep them in the local journal instead.
+
+        The configurations are committed already: losing the database now must not lose the run.
+        Each batch is its own transaction, so only the batches not yet written are journaled.
+        """
+        store = self._database.store
+        written = 0
+        try:
+            while written < len(records):
+                store.record_backups(self.run_id, records[written : written + DB_BATCH])
+                written += DB_BATCH
+                CRASH_HOOK.point("after-db-batch")  # die between status batches
+            store.finish_run(self.run_id, status, commit_id)
+        except DatabaseError as error:
+            rest = tuple(records[written:])
+            pending = PendingRun(self.run_id, status, commit_id, rest, error=str(error))
+            return self._journal.save(pending)
+        return None
+
+
+def _backup_record(
+    result: CollectResult, change: ArchivedChange | None, commit_id: str | None
+) -> BackupRecord:
+    return BackupRecord(
+        device=result.device,
+        status=BackupStatus.OK if result.ok else BackupStatus.FAILED,
+        started_at=result.started_at,
+        ended_at=result.ended_at,
+        error_class=result.error_class,
+        message=result.message,
+        bytes=change.size if change else 0,
+        blob_id=change.blob_id if change else None,
+        changed=change.changed if change else False,
+        commit_id=commit_id if change and change.changed else None,
+        attempts=result.attempts,
+    )

@@ -38,7 +38,7 @@ def test_outcome_reports_git_blob_ids_and_sizes(archive: ConfigRepo, git: GitFn)
     files = {"acme/core-sw1.cfg": "hostname core-sw1\nend\n"}
     (change,) = archive.commit_run(files, run_id=1).files
 
-    assert change.device == "core-sw1"
+    assert change.path == "acme/core-sw1.cfg"  # keyed by the device's archive path
     assert change.blob_id == git(archive.path, "rev-parse", "HEAD:acme/core-sw1.cfg").strip()
     assert change.size == len(files["acme/core-sw1.cfg"].encode())
     assert archive.blob_ids() == {"acme/core-sw1.cfg": change.blob_id}

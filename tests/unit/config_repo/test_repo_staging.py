@@ -1,5 +1,5 @@
 """The stager: a run's new configurations reach Git's object store while devices are collected,
-and the commit at the end is the same one commit_run would make on its own."""
+and the commit at the end holds exactly what was staged (the same one commit_run would make)."""
 
 from __future__ import annotations
 
@@ -28,11 +28,11 @@ def test_blobs_are_stored_before_the_run_ends(
     stager = archive.stager()
     later = device_files(4, tag="v2")
     staged = [stager.add(path, text) for path, text in later.items()]
-    stager.finish()  # what commit_run waits for; the objects are there without any commit
+    stager.finish()  # what commit_staged waits for; the objects are there without any commit
     assert all(stored(archive.path, s.blob_id) for s in staged)
     assert git(archive.path, "rev-list", "--count", "HEAD").strip() == "1"
 
-    outcome = archive.commit_run(later, run_id=2, staged=stager)
+    outcome = archive.commit_staged(stager, run_id=2)
     assert len(outcome.changed) == 4
     assert git(archive.path, "status", "--porcelain", "--untracked-files=all") == ""
     for path, text in later.items():
@@ -44,7 +44,7 @@ def test_unchanged_files_are_not_written_again(archive: ConfigRepo, device_files
     stager = archive.stager()
     entries = [stager.add(path, text) for path, text in device_files(3).items()]
     assert [e.temp for e in entries] == [None, None, None]
-    assert archive.commit_run(device_files(3), run_id=2, staged=stager).commit_id is None
+    assert archive.commit_staged(stager, run_id=2).commit_id is None
 
 
 def test_a_staged_file_held_back_later_is_not_committed(
@@ -57,7 +57,10 @@ def test_a_staged_file_held_back_later_is_not_committed(
     for path, text in second.items():
         stager.add(path, text)
     held_back, kept = sorted(second)
-    archive.commit_run({kept: second[kept]}, run_id=2, staged=stager)  # e.g. a SUSPECT shrink
+    stager.discard(held_back)  # e.g. a SUSPECT shrink
+    outcome = archive.commit_staged(stager, run_id=2)
+
+    assert [change.path for change in outcome.files] == [kept]
 
     assert (archive.path / held_back).read_text() == first[held_back]
     assert git(archive.path, "show", "--format=", "--name-only", "HEAD").split() == [kept]
@@ -76,7 +79,7 @@ def test_git_unable_to_store_objects_fails_the_commit_and_moves_nothing(
         for path, text in device_files(2, tag="v2").items():
             stager.add(path, text)  # never raises while devices are still being collected
         with pytest.raises(RepoError, match=r"git hash-object failed \(exit \d+\): \S"):
-            archive.commit_run(device_files(2, tag="v2"), run_id=2, staged=stager)
+            archive.commit_staged(stager, run_id=2)
     finally:
         objects.unlink()
         objects.with_name("objects.real").rename(objects)
@@ -97,7 +100,7 @@ def test_a_repack_running_while_a_run_stages_keeps_every_object(
     stager = archive.stager()
     for path, text in run_files(8).items():
         stager.add(path, text)  # while git repacks
-    archive.commit_run(run_files(8), run_id=8, staged=stager)  # still repacking, as in a run
+    archive.commit_staged(stager, run_id=8)  # still repacking, as in a run
     maintenance.wait()
 
     assert git(archive.path, "fsck", "--no-progress", "--strict") == ""

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from confvault.db import Database, make_engine, redact_url
+from confvault.db import Database, make_engine
 from confvault.errors import EXIT_CANNOT_RUN, DatabaseError
+from confvault.urls import redact_url
 
 PASSWORD = "s3cr3t-Pa55"
 

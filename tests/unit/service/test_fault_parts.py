@@ -1,10 +1,9 @@
-"""The parts that keep a run's results safe: shrink guard, status journal, deadline watchdog."""
+"""The parts that keep a run's results safe: shrink guard, status journal, held signals."""
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,7 +15,6 @@ from confvault.db import Database
 from confvault.db.records import BackupRecord
 from confvault.errors import DatabaseError
 from confvault.models import BackupStatus, CollectResult, Device, ErrorClass, RunStatus
-from confvault.runner.tasks import DeadlineWatchdog
 from confvault.service.shrink import guard_shrink
 from confvault.service.signals import interrupts_held
 from confvault.service.status_journal import PendingRun, StatusJournal
@@ -86,43 +84,6 @@ def test_unreadable_journal_file_is_named(tmp_path: Path) -> None:
     journal.path_for(7).write_text("{not json")
     with pytest.raises(DatabaseError, match=r"pending-status-run-7\.json"):
         journal.pending()
-
-
-def test_watchdog_cuts_a_session_at_its_deadline_only() -> None:
-    watchdog = DeadlineWatchdog()
-    late, late_peer = socket.socketpair()
-    early, early_peer = socket.socketpair()
-    try:
-        cut = watchdog.watch(late, time.monotonic() + 0.2)
-        spared = watchdog.watch(early, time.monotonic() + 0.3)
-        watchdog.release(spared)  # this device finished in time
-        late.settimeout(5)
-        began = time.monotonic()
-        assert late.recv(1) == b""  # the blocked reader is released by the cut
-        assert 0.15 < time.monotonic() - began < 2
-        time.sleep(0.3)
-        assert cut.expired and not spared.expired
-        early_peer.sendall(b"ok")
-        assert early.recv(2) == b"ok"
-    finally:
-        for s in (late, late_peer, early, early_peer):
-            s.close()
-
-
-def test_cut_all_ends_every_session_in_progress() -> None:
-    watchdog = DeadlineWatchdog()
-    pairs = [socket.socketpair() for _ in range(3)]
-    try:
-        entries = [watchdog.watch(a, time.monotonic() + 60) for a, _ in pairs]
-        watchdog.cut_all()
-        assert all(e.expired for e in entries)
-        for a, _ in pairs:
-            a.settimeout(2)
-            assert a.recv(1) == b""
-    finally:
-        for a, b in pairs:
-            a.close()
-            b.close()
 
 
 def test_first_signal_held_while_writing_second_interrupts() -> None:
