@@ -190,7 +190,9 @@ def sizes(url: str) -> dict[str, Any]:
             " pg_total_relation_size('backups'), pg_relation_size('backups'),"
             " pg_total_relation_size('devices'), pg_database_size(current_database())"
         )
-        backups, devices, runs, total, heap, devices_total, database = cursor.fetchone()
+        row = cursor.fetchone()
+        assert row is not None  # an aggregate SELECT always returns one row
+        backups, devices, runs, total, heap, devices_total, database = row
     mb = 1024 * 1024
     return {
         "backup_rows": backups,

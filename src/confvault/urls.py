@@ -6,7 +6,11 @@ URL SQLAlchemy cannot parse (or parses wrongly) must be masked just the same.
 
 from __future__ import annotations
 
+import re
+
 MASK = "***"
+# libpq also takes the password as a query parameter (postgresql://app@db/x?password=...).
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
 
 
 def password_span(url: str) -> tuple[int, int] | None:
@@ -30,7 +34,7 @@ def password_span(url: str) -> tuple[int, int] | None:
 def redact_url(url: str) -> str:
     """The URL with its password replaced by ``***`` (safe for messages, logs and ``--json``)."""
     span = password_span(url)
-    if span is None:
-        return url
-    start, end = span
-    return f"{url[:start]}{MASK}{url[end:]}"
+    if span is not None:
+        start, end = span
+        url = f"{url[:start]}{MASK}{url[end:]}"
+    return _QUERY_PASSWORD.sub(rf"\1{MASK}", url)

@@ -16,7 +16,6 @@ the hostname cannot end a read early.
 from __future__ import annotations
 
 import codecs
-import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,10 +24,9 @@ from netmiko.exceptions import NetmikoAuthenticationException, ReadException, Re
 
 from confvault.models import ErrorClass
 from confvault.platforms import OutputRejected
-from confvault.platforms.clean import strip_ansi, terminal_line
+from confvault.platforms.clean import terminal_line
 from confvault.platforms.spec import Dialogue
 
-_NEWLINES = re.compile(r"\r*\n\r*|\r")
 RECV_BYTES = 65536
 MAX_LOGIN_ANSWERS = 5  # a device that keeps asking is not going to show a CLI
 
@@ -41,12 +39,6 @@ def last_line(buffer: str, start: int = 0) -> str:
         shown = [line for segment in tail.split("\r") if (line := terminal_line(segment))]
         return shown[-1] if shown else ""
     return terminal_line(tail)
-
-
-def tidy(text: str) -> str:
-    """Text in netmiko's form (escapes out, every CR a line break), for comparing recordings with
-    netmiko's output; a command's output itself is never tidied (``platforms.clean`` normalises)."""
-    return _NEWLINES.sub("\n", strip_ansi(text).replace("\x08", ""))
 
 
 class ChannelReader:

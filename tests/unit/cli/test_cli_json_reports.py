@@ -6,7 +6,10 @@ from datetime import datetime
 
 from tests.unit.cli.cli_project import FAILED_DEVICE, OK_DEVICE, Confvault, Seeded
 
-RUN_KEYS = {
+# key -> the JSON type(s) a script may rely on
+Shape = dict[str, type | tuple[type, ...]]
+
+RUN_KEYS: Shape = {
     "id": int,
     "started_at": str,
     "ended_at": str,
@@ -22,7 +25,7 @@ RUN_KEYS = {
     "commit_id": (str, type(None)),
     "error": (str, type(None)),
 }
-DEVICE_KEYS = {
+DEVICE_KEYS: Shape = {
     "name": str,
     "provider": str,
     "platform": str,
@@ -39,7 +42,7 @@ DEVICE_KEYS = {
 }
 
 
-def assert_shape(value: object, shape: dict[str, type | tuple[type, ...]]) -> None:
+def assert_shape(value: object, shape: Shape) -> None:
     assert isinstance(value, dict)
     assert set(value) == set(shape)
     for key, expected in shape.items():

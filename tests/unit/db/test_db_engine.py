@@ -22,14 +22,14 @@ def _closed_loopback_port() -> int:
         return int(probe.getsockname()[1])  # closed again when we return: nothing listens
 
 
-def test_redact_url_hides_the_password_only():
+def test_redact_url_hides_the_password_only() -> None:
     assert redact_url(f"postgresql://app:{PASSWORD}@db/confvault") == (
         "postgresql://app:***@db/confvault"
     )
     assert redact_url("sqlite:///data/status.db") == "sqlite:///data/status.db"
 
 
-def test_sqlite_file_gets_its_folder_wal_and_foreign_keys(tmp_path: Path):
+def test_sqlite_file_gets_its_folder_wal_and_foreign_keys(tmp_path: Path) -> None:
     path = tmp_path / "not" / "yet" / "there" / "status.db"
     engine = make_engine(f"sqlite:///{path}")
     try:
@@ -42,7 +42,7 @@ def test_sqlite_file_gets_its_folder_wal_and_foreign_keys(tmp_path: Path):
     assert path.exists()
 
 
-def test_unreachable_postgres_is_one_line_without_the_password():
+def test_unreachable_postgres_is_one_line_without_the_password() -> None:
     port = _closed_loopback_port()
     url = f"postgresql://app:{PASSWORD}@127.0.0.1:{port}/confvault"
     with pytest.raises(DatabaseError) as caught:
@@ -66,7 +66,7 @@ def test_unreachable_postgres_is_one_line_without_the_password():
         ("", "invalid database URL"),
     ],
 )
-def test_bad_urls_are_refused_in_one_line_without_the_password(url, start):
+def test_bad_urls_are_refused_in_one_line_without_the_password(url: str, start: str) -> None:
     with pytest.raises(DatabaseError) as caught:
         make_engine(url)
     message = str(caught.value)
@@ -75,19 +75,19 @@ def test_bad_urls_are_refused_in_one_line_without_the_password(url, start):
     assert "\n" not in message
 
 
-def test_sqlite_folder_that_cannot_be_made_names_the_url(tmp_path: Path):
+def test_sqlite_folder_that_cannot_be_made_names_the_url(tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("a file where the data folder should be")
     with pytest.raises(DatabaseError, match="cannot create the folder for sqlite:///"):
         make_engine(f"sqlite:///{blocker / 'status.db'}")
 
 
-def test_sqlite_path_that_is_a_folder_fails_cleanly(tmp_path: Path):
+def test_sqlite_path_that_is_a_folder_fails_cleanly(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match=f"cannot connect to database sqlite:///{tmp_path}"):
         make_engine(f"sqlite:///{tmp_path}")
 
 
-def test_schema_check_asks_for_an_upgrade_until_one_is_done(tmp_path: Path):
+def test_schema_check_asks_for_an_upgrade_until_one_is_done(tmp_path: Path) -> None:
     with Database(f"sqlite:///{tmp_path / 'status.db'}") as db:
         with pytest.raises(DatabaseError, match=r"schema revision none, .*confvault db upgrade"):
             db.check_schema()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fake_channel import FakeChannel, answer, connection, in_lines
 from netmiko.exceptions import NetmikoAuthenticationException, ReadException, ReadTimeout
+from tests.unit.runner.fake_channel import FakeChannel, answer, connection, in_lines
 
 from confvault.models import ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform

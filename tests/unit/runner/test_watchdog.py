@@ -19,9 +19,11 @@ def test_watchdog_cuts_a_session_at_its_deadline_only() -> None:
         late.settimeout(5)
         began = time.monotonic()
         assert late.recv(1) == b""  # the blocked reader is released by the cut
-        assert 0.15 < time.monotonic() - began < 2
+        # not before its deadline; a cut that never comes fails on the 5 s socket timeout
+        assert time.monotonic() - began > 0.15
         time.sleep(0.3)
-        assert cut.expired and not spared.expired
+        assert cut.expired
+        assert not spared.expired
         early_peer.sendall(b"ok")
         assert early.recv(2) == b"ok"
     finally:
@@ -53,7 +55,8 @@ def test_cut_all_of_one_pass_spares_the_sessions_of_another() -> None:
         cut = watchdog.watch(pairs[0][0], time.monotonic() + 60, mine)
         spared = watchdog.watch(pairs[1][0], time.monotonic() + 60, other)
         watchdog.cut_all(mine)
-        assert cut.expired and not spared.expired
+        assert cut.expired
+        assert not spared.expired
         pairs[0][0].settimeout(2)
         assert pairs[0][0].recv(1) == b""
         pairs[1][1].sendall(b"ok")

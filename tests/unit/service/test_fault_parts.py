@@ -36,8 +36,11 @@ def work_tree(tmp_path: Path) -> Path:
 
 def test_config_under_half_the_archived_size_is_held_back(work_tree: Path) -> None:
     held = guard_shrink(collected("y" * 499), ROUTER, work_tree, ())
-    assert held.error_class is ErrorClass.SUSPECT and held.config is None and not held.ok
-    assert "1000 to 499 bytes" in held.message and "--accept-shrink r1" in held.message
+    assert held.error_class is ErrorClass.SUSPECT
+    assert held.config is None
+    assert not held.ok
+    assert "1000 to 499 bytes" in held.message
+    assert "--accept-shrink r1" in held.message
     assert guard_shrink(collected("y" * 500), ROUTER, work_tree, ()).ok
 
 
@@ -68,15 +71,19 @@ def test_journaled_rows_are_written_once_by_the_next_run(
     )
     journal = StatusJournal(tmp_path / "data")
     saved = journal.save(PendingRun(run_id, RunStatus.PARTIAL, None, (record,), "db gone"))
-    assert saved.exists() and [p.run_id for p in journal.pending()] == [run_id]
+    assert saved.exists()
+    assert [p.run_id for p in journal.pending()] == [run_id]
 
     assert journal.replay(database.store, 500) == [run_id]
     assert journal.replay(database.store, 500) == []  # the file is gone: never written twice
 
     [run] = database.queries.runs(5)
-    assert run.status is RunStatus.PARTIAL and run.failed == 1 and run.error == "db gone"
+    assert run.status is RunStatus.PARTIAL
+    assert run.failed == 1
+    assert run.error == "db gone"
     [entry] = database.queries.device_history("r1").items
-    assert entry.error_class is ErrorClass.TIMEOUT and entry.error_message == "slow"
+    assert entry.error_class is ErrorClass.TIMEOUT
+    assert entry.error_message == "slow"
 
 
 def test_unreadable_journal_file_is_named(tmp_path: Path) -> None:
@@ -86,12 +93,16 @@ def test_unreadable_journal_file_is_named(tmp_path: Path) -> None:
         journal.pending()
 
 
+def _deliver(signum: int) -> None:
+    os.kill(os.getpid(), signum)
+    time.sleep(1)  # not reached when the handler raises
+
+
 def test_first_signal_held_while_writing_second_interrupts() -> None:
     before = signal.getsignal(signal.SIGTERM)
     with interrupts_held() as held:
         os.kill(os.getpid(), signal.SIGTERM)  # delivered to this (main) thread at once
         assert held.received == signal.SIGTERM
-        with pytest.raises(KeyboardInterrupt):
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(1)  # not reached: the handler raises on delivery
+        with pytest.raises(KeyboardInterrupt):  # the handler raises on delivery
+            _deliver(signal.SIGINT)
     assert signal.getsignal(signal.SIGTERM) is before

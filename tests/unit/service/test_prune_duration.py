@@ -20,7 +20,7 @@ from confvault.service.prune import parse_duration
         ("1h", timedelta(hours=1)),
     ],
 )
-def test_durations_in_hours_days_and_weeks(text, expected):
+def test_durations_in_hours_days_and_weeks(text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected
 
 
@@ -28,7 +28,7 @@ def test_durations_in_hours_days_and_weeks(text, expected):
     "text",
     ["90", "90x", "d", "0d", "-3d", "1.5d", "ninety days", "3 months", "90m", "", "99999999999d"],
 )
-def test_anything_else_is_a_one_line_usage_error_naming_the_option(text):
+def test_anything_else_is_a_one_line_usage_error_naming_the_option(text: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_duration(text)
     assert caught.value.exit_code == EXIT_USAGE
