@@ -16,9 +16,8 @@ from nornir.plugins.runners import ThreadedRunner
 from nornir_netmiko.tasks import netmiko_send_command
 
 from confvault_lab import Lab, parse_spec
-from confvault_lab.configgen import PLATFORMS
+from confvault_lab.configgen import CONFIG_COMMANDS, PLATFORMS, VERSION_COMMANDS
 from confvault_lab.device import LabDevice
-from confvault_lab.textsource import GEN
 
 NEEDS_ENABLE = {"cisco_ios", "arista_eos"}
 ALL_PLATFORMS = PLATFORMS
@@ -49,13 +48,13 @@ def _collect(task: Task, read_timeout: float) -> Result:
     enable = platform in NEEDS_ENABLE
     version = task.run(
         netmiko_send_command,
-        command_string=GEN.VERSION_COMMANDS[platform][0],
+        command_string=VERSION_COMMANDS[platform][0],
         enable=enable,
         read_timeout=read_timeout,
     ).result
     config = task.run(
         netmiko_send_command,
-        command_string=GEN.CONFIG_COMMANDS[platform][0],
+        command_string=CONFIG_COMMANDS[platform][0],
         enable=enable,
         read_timeout=read_timeout,
     ).result

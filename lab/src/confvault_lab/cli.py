@@ -18,7 +18,7 @@ import click
 from confvault_lab.control import Lab, read_pid
 from confvault_lab.errors import LabError
 from confvault_lab.inventory import credentials_env
-from confvault_lab.platforms import PLATFORMS
+from confvault_lab.platforms import NAMES
 from confvault_lab.serve import serve_forever
 from confvault_lab.server import LabServer
 from confvault_lab.spec import LabSpec, load_spec, quick_spec, spec_from_json
@@ -76,7 +76,7 @@ def _announce(server: LabServer, seconds: float) -> None:
 @click.option("--count", type=int, help="Number of devices (instead of --spec).")
 @click.option(
     "--platforms",
-    default=",".join(PLATFORMS),
+    default=",".join(NAMES),
     show_default=True,
     help="Comma-separated platforms for --count, used round-robin.",
 )
