@@ -14,31 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from confvault_lab.device_errors import ErrorRenderer, caret_error
 from confvault_lab.generation.edits import EditRules, edit_body
 from confvault_lab.generation.skeleton import Opening, PlantedSecrets
 from confvault_lab.generation.values import body_rng, identity_rng
-
-# (prompt, command line, index of the offending token) -> error lines
-ErrorRenderer = Callable[[str, str, int], str]
-
-
-def _caret_under(prompt: str, line: str, token_index: int) -> str:
-    """A caret under the start of the offending token, aligned with the echoed command."""
-    tokens = line.split()
-    column = len(prompt)
-    if token_index < len(tokens):
-        column += line.find(tokens[token_index])
-    return " " * column + "^"
-
-
-def caret_error(message: str) -> ErrorRenderer:
-    """The Cisco-style error: a caret under the offending token, then ``message``."""
-
-    def render(prompt: str, line: str, token_index: int) -> str:
-        return f"{_caret_under(prompt, line, token_index)}\r\n{message}"
-
-    return render
-
 
 _CISCO_ERROR = caret_error("% Invalid input detected at '^' marker.")
 
@@ -122,6 +101,20 @@ IdentityT = TypeVar("IdentityT", bound=PlantedSecrets)
 
 
 @dataclass(frozen=True, slots=True)
+class ConfigGenerator(Generic[IdentityT]):
+    """The platform's own text: a device's identity, its body and its command outputs."""
+
+    # Facts about a device that do not depend on the body size (model, serial, secrets).
+    draw_identity: Callable[[random.Random], IdentityT]
+    # The body text: (device, identity, opening draws, size in bytes) -> body.
+    assemble_body: Callable[[str, IdentityT, Opening, int], str]
+    # Output of the configuration command: (device, identity, body, now, session number).
+    render_config: Callable[[str, IdentityT, str, datetime, int], str]
+    # Output of the version command: (device, identity, now, boot time).
+    render_version: Callable[[str, IdentityT, datetime, datetime], str]
+
+
+@dataclass(frozen=True, slots=True)
 class LabPlatform(Generic[IdentityT]):
     """One simulated platform: its CLI, commands, truncation shape and configuration generator."""
 
@@ -131,28 +124,22 @@ class LabPlatform(Generic[IdentityT]):
     config_commands: tuple[str, ...]
     version_commands: tuple[str, ...]
     truncation: Truncation
-    # Facts about a device that do not depend on the body size (model, serial, secrets).
-    draw_identity: Callable[[random.Random], IdentityT]
-    # The body text: (device, identity, opening draws, size in bytes) -> body.
-    assemble_body: Callable[[str, IdentityT, Opening, int], str]
-    # Output of the configuration command: (device, identity, body, now, session number).
-    render_config: Callable[[str, IdentityT, str, datetime, int], str]
-    # Output of the version command: (device, identity, now, boot time).
-    render_version: Callable[[str, IdentityT, datetime, datetime], str]
+    generator: ConfigGenerator[IdentityT]
     edits: EditRules  # where the n-th realistic edit goes (mutate_body)
 
     def identity(self, device: str) -> IdentityT:
-        return self.draw_identity(identity_rng(self.name, device, "identity"))
+        return self.generator.draw_identity(identity_rng(self.name, device, "identity"))
 
     def generate_body(self, device: str, size: int) -> str:
         opening = Opening.draw(body_rng(self.name, device, size))
-        return self.assemble_body(device, self.identity(device), opening, size)
+        return self.generator.assemble_body(device, self.identity(device), opening, size)
 
     def config_text(self, device: str, body: str, now: datetime, session_no: int) -> str:
-        return self.render_config(device, self.identity(device), body, now, session_no)
+        identity = self.identity(device)
+        return self.generator.render_config(device, identity, body, now, session_no)
 
     def version_text(self, device: str, now: datetime, boot_time: datetime) -> str:
-        return self.render_version(device, self.identity(device), now, boot_time)
+        return self.generator.render_version(device, self.identity(device), now, boot_time)
 
     def mutate_body(self, body: str, n: int) -> str:
         return edit_body(self.name, body, n, self.edits)

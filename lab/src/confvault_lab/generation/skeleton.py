@@ -45,6 +45,16 @@ def _secret_fields(identity_type: type[PlantedSecrets]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class StandardIdentity(PlantedSecrets):
+    """What most platforms need: one hardware identifier and three secrets in every body."""
+
+    hardware_id: str  # the serial number or the SNMP engine ID, whichever the platform shows
+    admin_hash: Secret
+    community: Secret
+    tacacs_key: Secret
+
+
+@dataclass(frozen=True, slots=True)
 class Opening:
     """The first draws of every body: its LAN block, management /24 and loopback address."""
 
@@ -109,15 +119,18 @@ def fill_sections(budget: int, kinds: Sequence[tuple[float, ItemMaker]]) -> Sect
 
 
 def sized_body(
-    assemble: Callable[[Sections], str],
+    assemble: Callable[[Sections], list[str]],
     size: int,
-    kinds: Sequence[tuple[float, ItemMaker]],
+    *kinds: tuple[float, ItemMaker],
     overhead: int = 1,
 ) -> str:
-    """The body of about ``size`` bytes: the fixed text plus items filling the rest.
+    """The body of about ``size`` bytes: the fixed lines plus items of ``kinds`` filling the rest.
+
+    ``assemble`` gives the body's lines around the filled sections; a kind is the weight of its
+    share of the filled bytes and the maker of its items.
 
     ``overhead`` is what the assembly adds around filled sections besides the items themselves
     (a newline, a section header or closing line that only appears once a section has items).
     """
-    fixed = len(assemble({})) + overhead
-    return assemble(fill_sections(size - fixed, kinds))
+    fixed = len("\n".join(assemble({}))) + overhead
+    return "\n".join(assemble(fill_sections(size - fixed, kinds)))

@@ -8,14 +8,7 @@ from datetime import datetime
 
 from confvault_lab.generation.clock import ctime, plural, uptime_parts, utc
 from confvault_lab.generation.edits import ColumnRoute, EditRules
-from confvault_lab.generation.skeleton import (
-    ItemMaker,
-    Opening,
-    PlantedSecrets,
-    Secret,
-    Sections,
-    sized_body,
-)
+from confvault_lab.generation.skeleton import Opening, PlantedSecrets, Secret, Sections, sized_body
 from confvault_lab.generation.values import (
     CUSTOMERS,
     VLAN_NAMES,
@@ -29,7 +22,7 @@ from confvault_lab.generation.values import (
     protocol_and_ports,
     subnet_ip,
 )
-from confvault_lab.lab_platform import LabPlatform, PlatformCli, Truncation
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
 VERSION = "4.28.3M"
 MODEL = "DCS-7050SX3-48YC8"
@@ -107,8 +100,8 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
         line = f"ip prefix-list {name} seq {10 * (i % 20 + 1)} permit {cidr(rng, range(16, 24))}"
         return [("prefixes", line + " le 24")]
 
-    def assemble(s: Sections) -> str:
-        body = [
+    def assemble(s: Sections) -> list[str]:
+        return [
             "!",
             f"! boot system flash:/EOS-{VERSION}.swi",
             "!",
@@ -170,16 +163,10 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             "      no shutdown",
             "!",
         ]
-        return "\n".join(body)
 
-    kinds: list[tuple[float, ItemMaker]] = [
-        (0.35, port),
-        (0.25, vlan),
-        (0.2, acl),
-        (0.1, route),
-        (0.1, prefix),
-    ]
-    return sized_body(assemble, size, kinds)
+    return sized_body(
+        assemble, size, (0.35, port), (0.25, vlan), (0.2, acl), (0.1, route), (0.1, prefix)
+    )
 
 
 def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
@@ -239,10 +226,7 @@ PLATFORM = LabPlatform(
     config_commands=("show running-config", "show run"),
     version_commands=("show version",),
     truncation=Truncation.END_KEYWORD,
-    draw_identity=draw_identity,
-    assemble_body=assemble_body,
-    render_config=render_config,
-    render_version=render_version,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
     edits=EditRules.one_line_each(
         "   description ", ColumnRoute("ip route ", 3, "ip route {address}/32 {hop}", exact=True)
     ),

@@ -8,14 +8,7 @@ from datetime import datetime, timedelta
 
 from confvault_lab.generation.clock import hms_first, last_change, uptime_in_words
 from confvault_lab.generation.edits import ColumnRoute, EditRules
-from confvault_lab.generation.skeleton import (
-    ItemMaker,
-    Opening,
-    PlantedSecrets,
-    Secret,
-    Sections,
-    sized_body,
-)
+from confvault_lab.generation.skeleton import Opening, PlantedSecrets, Secret, Sections, sized_body
 from confvault_lab.generation.values import (
     CUSTOMERS,
     PEERS,
@@ -35,7 +28,7 @@ from confvault_lab.generation.values import (
     protocol_and_ports,
     subnet_ip,
 )
-from confvault_lab.lab_platform import LabPlatform, PlatformCli, Truncation
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
 VERSION = "15.2(4)E10"
 IMAGE = "C3750E-UNIVERSALK9-M"
@@ -159,7 +152,7 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
         line = f"ip prefix-list {name} {entry}"
         return [("prefixes", line)]
 
-    def assemble(s: Sections) -> str:
+    def assemble(s: Sections) -> list[str]:
         head = [
             "!",
             "version 15.2",
@@ -270,16 +263,11 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             f"ntp server {mgmt}.123 prefer",
             f"ntp server {mgmt}.124",
         ]
-        return "\n".join(body)
+        return body
 
-    kinds: list[tuple[float, ItemMaker]] = [
-        (0.40, port),
-        (0.20, vlan),
-        (0.20, acl),
-        (0.10, route),
-        (0.10, prefix),
-    ]
-    return sized_body(assemble, size, kinds)
+    return sized_body(
+        assemble, size, (0.40, port), (0.20, vlan), (0.20, acl), (0.10, route), (0.10, prefix)
+    )
 
 
 def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
@@ -351,10 +339,7 @@ PLATFORM = LabPlatform(
     config_commands=("show running-config", "show run"),
     version_commands=("show version", "show ver"),
     truncation=Truncation.END_KEYWORD,
-    draw_identity=draw_identity,
-    assemble_body=assemble_body,
-    render_config=render_config,
-    render_version=render_version,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
     edits=EditRules.one_line_each(
         " description ",
         ColumnRoute("ip route ", 4, "ip route {address} 255.255.255.255 {hop}", not_vrf=True),

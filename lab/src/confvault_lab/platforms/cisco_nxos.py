@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
 
+from confvault_lab.device_errors import caret_error
 from confvault_lab.generation.clock import ctime, last_change, uptime_parts
 from confvault_lab.generation.edits import ColumnRoute, EditRules
-from confvault_lab.generation.skeleton import (
-    ItemMaker,
-    Opening,
-    PlantedSecrets,
-    Secret,
-    Sections,
-    sized_body,
-)
+from confvault_lab.generation.skeleton import Opening, Sections, StandardIdentity, sized_body
 from confvault_lab.generation.values import (
     CUSTOMERS,
     SERIAL_CHARS,
@@ -30,29 +23,21 @@ from confvault_lab.generation.values import (
     protocol_and_ports,
     subnet_ip,
 )
-from confvault_lab.lab_platform import LabPlatform, PlatformCli, Truncation, caret_error
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
 VERSION = "9.3(10)"
 
 
-@dataclass(frozen=True, slots=True)
-class Identity(PlantedSecrets):
-    serial: str
-    admin_hash: Secret
-    community: Secret
-    tacacs_key: Secret
-
-
-def draw_identity(rng: random.Random) -> Identity:
-    return Identity(
-        serial=f"FDO{rng.randrange(2200, 2700)}{pick(rng, SERIAL_CHARS, 4)}",
+def draw_identity(rng: random.Random) -> StandardIdentity:
+    return StandardIdentity(
+        hardware_id=f"FDO{rng.randrange(2200, 2700)}{pick(rng, SERIAL_CHARS, 4)}",
         admin_hash=crypt_hash(rng, "5", 8, 43),
         community=community(rng),
         tacacs_key=plain_secret(rng, 12),
     )
 
 
-def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> str:
+def assemble_body(device: str, ident: StandardIdentity, opening: Opening, size: int) -> str:
     rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
     asn = opening.private_asn()
     peer = opening.core_peer()
@@ -93,8 +78,8 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
         net = f"{cidr(rng, (16, 20, 24))}"
         return [("routes", f"ip route {net} {hop} name {rng.choice(CUSTOMERS)}-{i}")]
 
-    def assemble(s: Sections) -> str:
-        body = [
+    def assemble(s: Sections) -> list[str]:
+        return [
             "",
             f"version {VERSION} Bios:version 05.47 ",
             f"hostname {device}",
@@ -154,14 +139,14 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             "    address-family ipv4 unicast",
             "",
         ]
-        return "\n".join(body)
 
     mgmt_host = rng.randrange(10, 250)
-    kinds: list[tuple[float, ItemMaker]] = [(0.35, port), (0.3, vlan), (0.25, acl), (0.1, route)]
-    return sized_body(assemble, size, kinds)
+    return sized_body(assemble, size, (0.35, port), (0.3, vlan), (0.25, acl), (0.1, route))
 
 
-def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
+def render_config(
+    device: str, ident: StandardIdentity, body: str, now: datetime, session_no: int
+) -> str:
     del device, ident
     changed = last_change(now, session_no)
     return (
@@ -171,7 +156,7 @@ def render_config(device: str, ident: Identity, body: str, now: datetime, sessio
     )
 
 
-def render_version(device: str, ident: Identity, now: datetime, boot_time: datetime) -> str:
+def render_version(device: str, ident: StandardIdentity, now: datetime, boot_time: datetime) -> str:
     weeks, days, hours, minutes, seconds = uptime_parts(now, boot_time)
     uptime = f"{weeks * 7 + days} day(s), {hours} hour(s), {minutes} minute(s), {seconds} second(s)"
     return f"""Cisco Nexus Operating System (NX-OS) Software
@@ -189,7 +174,7 @@ Software
 Hardware
   cisco Nexus9000 C93180YC-FX Chassis
   Intel(R) Xeon(R) CPU  D-1528 @ 1.90GHz with 24569628 kB of memory.
-  Processor Board ID {ident.serial}
+  Processor Board ID {ident.hardware_id}
 
   Device name: {device}
   bootflash:  115805356 kB
@@ -221,10 +206,7 @@ PLATFORM = LabPlatform(
     version_commands=("show version",),
     # NX-OS prints no end marker: a cut session is recognised by its length alone.
     truncation=Truncation.LAST_QUARTER,
-    draw_identity=draw_identity,
-    assemble_body=assemble_body,
-    render_config=render_config,
-    render_version=render_version,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
     edits=EditRules.one_line_each(
         "  description ", ColumnRoute("ip route ", 3, "ip route {address}/32 {hop}")
     ),

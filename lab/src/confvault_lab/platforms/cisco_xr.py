@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
 
 from confvault_lab.generation.clock import ctime, last_change, uptime_in_words, utc
 from confvault_lab.generation.edits import EditRules
-from confvault_lab.generation.skeleton import (
-    ItemMaker,
-    Opening,
-    PlantedSecrets,
-    Secret,
-    Sections,
-    sized_body,
-)
+from confvault_lab.generation.skeleton import Opening, Sections, StandardIdentity, sized_body
 from confvault_lab.generation.values import (
     CUSTOMERS,
     SERIAL_CHARS,
@@ -29,22 +21,14 @@ from confvault_lab.generation.values import (
     protocol_and_ports,
     subnet_ip,
 )
-from confvault_lab.lab_platform import LabPlatform, PlatformCli, Truncation
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
 VERSION = "7.3.2"
 
 
-@dataclass(frozen=True, slots=True)
-class Identity(PlantedSecrets):
-    serial: str
-    admin_hash: Secret
-    community: Secret
-    tacacs_key: Secret
-
-
-def draw_identity(rng: random.Random) -> Identity:
-    return Identity(
-        serial=f"FOX{rng.randrange(1800, 2600)}{pick(rng, SERIAL_CHARS, 4)}",
+def draw_identity(rng: random.Random) -> StandardIdentity:
+    return StandardIdentity(
+        hardware_id=f"FOX{rng.randrange(1800, 2600)}{pick(rng, SERIAL_CHARS, 4)}",
         admin_hash=crypt_hash(rng, "6", 16, 86),
         community=community(rng),
         tacacs_key=cisco_type7(rng),
@@ -57,7 +41,7 @@ def _timestamp(moment: datetime) -> str:
     return f"{ctime(m)[:-5]}.{m.microsecond // 1000:03d} UTC"
 
 
-def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> str:
+def assemble_body(device: str, ident: StandardIdentity, opening: Opening, size: int) -> str:
     rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
     asn = opening.private_asn()
     peer = opening.core_peer()
@@ -104,7 +88,7 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
         text += "\nend-set\n!" if i % 30 == 29 else ","
         return [("prefixes", text)]
 
-    def assemble(s: Sections) -> str:
+    def assemble(s: Sections) -> list[str]:
         acls = s.get("acls", [])
         prefixes = s.get("prefixes", [])
         if acls and not acls[-1].endswith("!"):
@@ -112,7 +96,7 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
         if prefixes and not prefixes[-1].endswith("!"):
             # The last set is cut short: its final entry must not carry the continuation comma.
             prefixes = [*prefixes[:-1], prefixes[-1].rstrip(",") + "\nend-set\n!"]
-        body = [
+        return [
             "!",
             f"hostname {device}",
             "clock timezone UTC Etc/UTC",
@@ -165,19 +149,16 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             "ssh server v2",
             "ssh server vrf default",
         ]
-        return "\n".join(body)
 
-    kinds: list[tuple[float, ItemMaker]] = [
-        (0.4, port),
-        (0.3, acl),
-        (0.15, route),
-        (0.15, prefix),
-    ]
     # room for the closing lines the assembly adds to a cut-short ACL or prefix-set
-    return sized_body(assemble, size, kinds, overhead=25)
+    return sized_body(
+        assemble, size, (0.4, port), (0.3, acl), (0.15, route), (0.15, prefix), overhead=25
+    )
 
 
-def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
+def render_config(
+    device: str, ident: StandardIdentity, body: str, now: datetime, session_no: int
+) -> str:
     del device, ident
     changed = last_change(now, session_no)
     return (
@@ -186,7 +167,7 @@ def render_config(device: str, ident: Identity, body: str, now: datetime, sessio
     )
 
 
-def render_version(device: str, ident: Identity, now: datetime, boot_time: datetime) -> str:
+def render_version(device: str, ident: StandardIdentity, now: datetime, boot_time: datetime) -> str:
     uptime = uptime_in_words(now, boot_time)
     return f"""{_timestamp(now)}
 Cisco IOS XR Software, Version {VERSION}
@@ -204,7 +185,7 @@ Build Information:
 cisco ASR9K () processor
 System uptime is {uptime}
 
-Chassis serial number: {ident.serial}
+Chassis serial number: {ident.hardware_id}
 Host name: {device}"""
 
 
@@ -229,10 +210,7 @@ PLATFORM = LabPlatform(
     config_commands=("show running-config", "show run"),
     version_commands=("show version",),
     truncation=Truncation.END_KEYWORD,
-    draw_identity=draw_identity,
-    assemble_body=assemble_body,
-    render_config=render_config,
-    render_version=render_version,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
     edits=EditRules(
         is_description=lambda line: line.startswith(" description "),
         rewrite_description=lambda line, text: f" description {text}",

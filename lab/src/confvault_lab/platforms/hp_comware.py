@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
 
+from confvault_lab.device_errors import caret_error
 from confvault_lab.generation.clock import uptime_in_words
 from confvault_lab.generation.edits import ColumnRoute, EditRules
-from confvault_lab.generation.skeleton import (
-    ItemMaker,
-    Opening,
-    PlantedSecrets,
-    Secret,
-    Sections,
-    sized_body,
-)
+from confvault_lab.generation.skeleton import Opening, Sections, StandardIdentity, sized_body
 from confvault_lab.generation.values import (
     CUSTOMERS,
     VLAN_NAMES,
@@ -28,30 +21,22 @@ from confvault_lab.generation.values import (
     protocol_and_ports,
     subnet_ip,
 )
-from confvault_lab.lab_platform import LabPlatform, PlatformCli, Truncation, caret_error
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
 RELEASE = "7.1.070, Release 6635P07"
 MODEL = "S6850-56HF"
 
 
-@dataclass(frozen=True, slots=True)
-class Identity(PlantedSecrets):
-    engine_id: str
-    admin_hash: Secret
-    community: Secret
-    tacacs_key: Secret
-
-
-def draw_identity(rng: random.Random) -> Identity:
-    return Identity(
-        engine_id="800063A280" + mac(rng, "70baef").upper() + "00000001",
+def draw_identity(rng: random.Random) -> StandardIdentity:
+    return StandardIdentity(
+        hardware_id="800063A280" + mac(rng, "70baef").upper() + "00000001",
         admin_hash=comware_hash(rng),
         community=comware_cipher(rng),
         tacacs_key=comware_cipher(rng),
     )
 
 
-def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> str:
+def assemble_body(device: str, ident: StandardIdentity, opening: Opening, size: int) -> str:
     rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
     mgmt_host = rng.randrange(10, 250)
     ports = [f"Twenty-FiveGigE1/0/{p}" for p in range(1, 49)] + [
@@ -106,9 +91,9 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             )
         ]
 
-    def assemble(s: Sections) -> str:
+    def assemble(s: Sections) -> list[str]:
         acls = s.get("acls", [])
-        body = [
+        return [
             "#",
             f" version {RELEASE}",
             "#",
@@ -147,7 +132,7 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             f" info-center loghost {mgmt}.20",
             "#",
             " snmp-agent",
-            f" snmp-agent local-engineid {ident.engine_id}",
+            f" snmp-agent local-engineid {ident.hardware_id}",
             f" snmp-agent community read cipher {ident.community}",
             " snmp-agent sys-info version v2c v3",
             "#",
@@ -181,19 +166,21 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             " user-role network-operator",
             "#",
         ]
-        return "\n".join(body)
 
-    kinds: list[tuple[float, ItemMaker]] = [(0.35, port), (0.3, vlan), (0.25, rule), (0.1, route)]
     # the '#' that closes the ACL block appears only once there is an ACL
-    return sized_body(assemble, size, kinds, overhead=3)
+    return sized_body(
+        assemble, size, (0.35, port), (0.3, vlan), (0.25, rule), (0.1, route), overhead=3
+    )
 
 
-def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
+def render_config(
+    device: str, ident: StandardIdentity, body: str, now: datetime, session_no: int
+) -> str:
     del device, ident, now, session_no  # Comware prints no volatile line in its configuration
     return f"{body}\nreturn"
 
 
-def render_version(device: str, ident: Identity, now: datetime, boot_time: datetime) -> str:
+def render_version(device: str, ident: StandardIdentity, now: datetime, boot_time: datetime) -> str:
     del device, ident
     uptime = uptime_in_words(now, boot_time)
     return f"""H3C Comware Software, Version {RELEASE}
@@ -237,10 +224,7 @@ PLATFORM = LabPlatform(
     config_commands=("display current-configuration",),
     version_commands=("display version",),
     truncation=Truncation.END_KEYWORD,
-    draw_identity=draw_identity,
-    assemble_body=assemble_body,
-    render_config=render_config,
-    render_version=render_version,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
     edits=EditRules.one_line_each(
         " description ",
         ColumnRoute(" ip route-static ", 3, " ip route-static {address} 32 {hop}"),

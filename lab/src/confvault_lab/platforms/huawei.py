@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from confvault_lab.device_errors import caret_error
 from confvault_lab.generation.clock import iso, last_change, plural, uptime_parts
 from confvault_lab.generation.edits import ColumnRoute, EditRules
-from confvault_lab.generation.skeleton import (
-    ItemMaker,
-    Opening,
-    PlantedSecrets,
-    Secret,
-    Sections,
-    sized_body,
-)
+from confvault_lab.generation.skeleton import Opening, Sections, StandardIdentity, sized_body
 from confvault_lab.generation.values import (
     CUSTOMERS,
     VLAN_NAMES,
@@ -29,30 +22,22 @@ from confvault_lab.generation.values import (
     protocol_and_ports,
     subnet_ip,
 )
-from confvault_lab.lab_platform import LabPlatform, PlatformCli, Truncation, caret_error
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
 VERSION = "V200R011C10SPC600"
 MODEL = "S5720-52X-EI-AC"
 
 
-@dataclass(frozen=True, slots=True)
-class Identity(PlantedSecrets):
-    engine_id: str
-    admin_hash: Secret
-    community: Secret
-    tacacs_key: Secret
-
-
-def draw_identity(rng: random.Random) -> Identity:
-    return Identity(
-        engine_id="800007DB03" + mac(rng, "4c1fcc").upper(),
+def draw_identity(rng: random.Random) -> StandardIdentity:
+    return StandardIdentity(
+        hardware_id="800007DB03" + mac(rng, "4c1fcc").upper(),
         admin_hash=huawei_irreversible(rng),
         community=huawei_cipher(rng),
         tacacs_key=huawei_cipher(rng, 32),
     )
 
 
-def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> str:
+def assemble_body(device: str, ident: StandardIdentity, opening: Opening, size: int) -> str:
     rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
     mgmt_host = rng.randrange(10, 250)
     ports = [f"GigabitEthernet0/0/{p}" for p in range(1, 49)] + [
@@ -102,9 +87,9 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             ("routes", f" ip route-static {net} {mask} {hop} description {rng.choice(CUSTOMERS)}")
         ]
 
-    def assemble(s: Sections) -> str:
+    def assemble(s: Sections) -> list[str]:
         acls = s.get("acls", [])
-        body = [
+        return [
             "#",
             f" sysname {device}",
             "#",
@@ -149,7 +134,7 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             *s.get("routes", []),
             "#",
             " snmp-agent",
-            f" snmp-agent local-engineid {ident.engine_id}",
+            f" snmp-agent local-engineid {ident.hardware_id}",
             f" snmp-agent community read cipher {ident.community}",
             " snmp-agent sys-info version v2c v3",
             "#",
@@ -166,18 +151,20 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             " protocol inbound ssh",
             "#",
         ]
-        return "\n".join(body)
 
-    kinds: list[tuple[float, ItemMaker]] = [(0.35, port), (0.3, vlan), (0.25, rule), (0.1, route)]
     # the '#' that closes the ACL block appears only once there is an ACL
-    return sized_body(assemble, size, kinds, overhead=3)
+    return sized_body(
+        assemble, size, (0.35, port), (0.3, vlan), (0.25, rule), (0.1, route), overhead=3
+    )
 
 
 def _stamp(moment: datetime) -> str:
     return f"{iso(moment)}+00:00"
 
 
-def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
+def render_config(
+    device: str, ident: StandardIdentity, body: str, now: datetime, session_no: int
+) -> str:
     del device, ident
     changed = last_change(now, session_no)
     return (
@@ -188,7 +175,7 @@ def render_config(device: str, ident: Identity, body: str, now: datetime, sessio
     )
 
 
-def render_version(device: str, ident: Identity, now: datetime, boot_time: datetime) -> str:
+def render_version(device: str, ident: StandardIdentity, now: datetime, boot_time: datetime) -> str:
     del device, ident
     weeks, days, hours, minutes, _ = uptime_parts(now, boot_time)
     days_text = plural(weeks * 7 + days, "day")
@@ -229,10 +216,7 @@ PLATFORM = LabPlatform(
     config_commands=("display current-configuration",),
     version_commands=("display version",),
     truncation=Truncation.END_KEYWORD,
-    draw_identity=draw_identity,
-    assemble_body=assemble_body,
-    render_config=render_config,
-    render_version=render_version,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
     edits=EditRules.one_line_each(
         " description ",
         ColumnRoute(" ip route-static ", 4, " ip route-static {address} 255.255.255.255 {hop}"),

@@ -6,16 +6,10 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
+from confvault_lab.device_errors import caret_error
 from confvault_lab.generation.clock import iso, last_change
 from confvault_lab.generation.edits import EditRules, indent_of
-from confvault_lab.generation.skeleton import (
-    ItemMaker,
-    Opening,
-    PlantedSecrets,
-    Secret,
-    Sections,
-    sized_body,
-)
+from confvault_lab.generation.skeleton import Opening, PlantedSecrets, Secret, Sections, sized_body
 from confvault_lab.generation.values import (
     CUSTOMERS,
     SITES,
@@ -29,7 +23,7 @@ from confvault_lab.generation.values import (
     protocol_and_ports,
     subnet_ip,
 )
-from confvault_lab.lab_platform import LabPlatform, PlatformCli, Truncation, caret_error
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
 VERSION = "21.4R3-S5.4"
 _SECRET = " ## SECRET-DATA"  # noqa: S105 - the marker Junos prints, not a credential
@@ -113,7 +107,7 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             )
         ]
 
-    def assemble(s: Sections) -> str:
+    def assemble(s: Sections) -> list[str]:
         system = [
             f"    host-name {device};",
             f"    domain-name {site.lower()}.core.example.net;",
@@ -223,17 +217,19 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
             _block(0, "routing-options", *routing),
             _block(0, "protocols", *protocols),
         ]
-        return "\n".join(part for part in body if part)
+        return [part for part in body if part]
 
-    kinds: list[tuple[float, ItemMaker]] = [
+    # the policy-options block appears only once it holds a prefix list
+    return sized_body(
+        assemble,
+        size,
         (0.15, port),
         (0.35, unit),
         (0.25, term),
         (0.1, route),
         (0.15, prefix_list),
-    ]
-    # the policy-options block appears only once it holds a prefix list
-    return sized_body(assemble, size, kinds, overhead=1 + len("policy-options {\n}\n"))
+        overhead=1 + len("policy-options {\n}\n"),
+    )
 
 
 def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
@@ -286,10 +282,7 @@ PLATFORM = LabPlatform(
     config_commands=("show configuration", "show configuration | no-more"),
     version_commands=("show version",),
     truncation=Truncation.CLOSING_BRACES,
-    draw_identity=draw_identity,
-    assemble_body=assemble_body,
-    render_config=render_config,
-    render_version=render_version,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
     edits=EditRules(
         is_description=lambda line: line.lstrip(" ").startswith('description "'),
         rewrite_description=_rewrite_description,

@@ -8,14 +8,7 @@ from datetime import datetime
 
 from confvault_lab.generation.clock import MONTHS, iso, uptime_parts, utc
 from confvault_lab.generation.edits import EditRules
-from confvault_lab.generation.skeleton import (
-    ItemMaker,
-    Opening,
-    PlantedSecrets,
-    Secret,
-    Sections,
-    sized_body,
-)
+from confvault_lab.generation.skeleton import Opening, PlantedSecrets, Secret, Sections, sized_body
 from confvault_lab.generation.values import (
     CUSTOMERS,
     SITES,
@@ -29,7 +22,7 @@ from confvault_lab.generation.values import (
     protocol_and_ports,
     subnet_ip,
 )
-from confvault_lab.lab_platform import LabPlatform, PlatformCli, Truncation
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
 _WRAP_AT = 80  # /export breaks long lines with " \" and continues with four spaces
 
@@ -143,7 +136,7 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
         text = f"add address={subnet_ip(rng)}/24 list={rng.choice(CUSTOMERS).lower()}-nets"
         return [("lists", text)]
 
-    def assemble(s: Sections) -> str:
+    def assemble(s: Sections) -> list[str]:
         body = [
             "/interface bridge",
             "add name=bridge1 protocol-mode=rstp vlan-filtering=yes",
@@ -239,18 +232,19 @@ def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> 
         else:
             body += ["/system ntp client", f"set enabled=yes primary-ntp={mgmt}.123"]
         body += ["/user aaa", "set use-radius=yes"]
-        return "\n".join(body)
+        return body
 
-    kinds: list[tuple[float, ItemMaker]] = [
+    # the /interface vlan header appears only once there is a VLAN
+    return sized_body(
+        assemble,
+        size,
         (0.1, port),
         (0.3, vlan),
         (0.3, rule),
         (0.15, route),
         (0.15, listed),
-    ]
-    # the /interface vlan header appears only once there is a VLAN
-    # the /interface vlan header appears only once there is a VLAN
-    return sized_body(assemble, size, kinds, overhead=len("/interface vlan\n"))
+        overhead=len("/interface vlan\n"),
+    )
 
 
 def _header_time(moment: datetime, v7: bool) -> str:
@@ -334,10 +328,7 @@ PLATFORM = LabPlatform(
     config_commands=("/export",),
     version_commands=("/system resource print",),
     truncation=Truncation.OPEN_CONTINUATION,
-    draw_identity=draw_identity,
-    assemble_body=assemble_body,
-    render_config=render_config,
-    render_version=render_version,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
     edits=EditRules(
         is_description=lambda line: (
             line.startswith("set [ find default-name=") and " comment=" in line
