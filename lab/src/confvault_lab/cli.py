@@ -134,6 +134,8 @@ def _start_background(spec: LabSpec, lab_dir: Path, inventory_dir: Path) -> None
     from confvault_lab.spec import spec_to_json
 
     spec_file.write_text(json.dumps(spec_to_json(spec)), encoding="utf-8")
+    # The lab writes its pid once it listens and its inventory is written: wait for that.
+    (lab_dir / "lab.pid").unlink(missing_ok=True)
     (lab_dir / "devices.json").unlink(missing_ok=True)
     command = [sys.executable, "-m", "confvault_lab", "serve", "--spec-json", str(spec_file)]
     command += ["--lab-dir", str(lab_dir), "--inventory-dir", str(inventory_dir), "--write-pid"]
@@ -145,7 +147,7 @@ def _start_background(spec: LabSpec, lab_dir: Path, inventory_dir: Path) -> None
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    while not (lab_dir / "devices.json").exists():
+    while not (lab_dir / "lab.pid").exists():
         if process.poll() is not None:
             lines = (lab_dir / "lab.log").read_text(encoding="utf-8", errors="replace").splitlines()
             raise LabError(f"lab did not start: {lines[-1] if lines else 'no output'}")
