@@ -19,7 +19,8 @@ from confvault_lab import Lab, parse_spec
 from confvault_lab.configgen import CONFIG_COMMANDS, PLATFORMS, VERSION_COMMANDS
 from confvault_lab.device import LabDevice
 
-NEEDS_ENABLE = {"cisco_ios", "arista_eos"}
+from .expectations import expectations
+
 ALL_PLATFORMS = PLATFORMS
 FAST_EXTRAS = {"fast_cli": True, "conn_timeout": 3, "auth_timeout": 3, "banner_timeout": 3}
 
@@ -45,7 +46,7 @@ def _collect_task(task: Task, read_timeout: float) -> Result:
 
 def _collect(task: Task, read_timeout: float) -> Result:
     platform = task.host.platform or ""
-    enable = platform in NEEDS_ENABLE
+    enable = expectations(platform).collect_with_enable
     version = task.run(
         netmiko_send_command,
         command_string=VERSION_COMMANDS[platform][0],
