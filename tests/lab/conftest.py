@@ -16,11 +16,11 @@ from nornir.plugins.runners import ThreadedRunner
 from nornir_netmiko.tasks import netmiko_send_command
 
 from confvault_lab import Lab, parse_spec
-from confvault_lab.configgen import PLATFORMS
+from confvault_lab.configgen import CONFIG_COMMANDS, PLATFORMS, VERSION_COMMANDS
 from confvault_lab.device import LabDevice
-from confvault_lab.textsource import GEN
 
-NEEDS_ENABLE = {"cisco_ios", "arista_eos"}
+from .expectations import expectations
+
 ALL_PLATFORMS = PLATFORMS
 FAST_EXTRAS = {"fast_cli": True, "conn_timeout": 3, "auth_timeout": 3, "banner_timeout": 3}
 
@@ -46,16 +46,16 @@ def _collect_task(task: Task, read_timeout: float) -> Result:
 
 def _collect(task: Task, read_timeout: float) -> Result:
     platform = task.host.platform or ""
-    enable = platform in NEEDS_ENABLE
+    enable = expectations(platform).collect_with_enable
     version = task.run(
         netmiko_send_command,
-        command_string=GEN.VERSION_COMMANDS[platform][0],
+        command_string=VERSION_COMMANDS[platform][0],
         enable=enable,
         read_timeout=read_timeout,
     ).result
     config = task.run(
         netmiko_send_command,
-        command_string=GEN.CONFIG_COMMANDS[platform][0],
+        command_string=CONFIG_COMMANDS[platform][0],
         enable=enable,
         read_timeout=read_timeout,
     ).result

@@ -12,7 +12,8 @@ from confvault_lab import Lab, parse_spec
 from confvault_lab.errors import LabError
 
 from .conftest import collect
-from .test_platforms import _shell, ends_complete
+from .expectations import ends_complete
+from .test_platforms import _shell
 
 pytestmark = pytest.mark.integration
 

@@ -10,23 +10,9 @@ import pytest
 from confvault_lab import Lab
 
 from .conftest import collect
+from .expectations import ends_complete
 
 pytestmark = pytest.mark.integration
-
-
-def ends_complete(platform: str, config: str) -> bool:
-    """The contract's end-of-configuration rule for each platform."""
-    lines = [line for line in config.strip().splitlines() if line.strip()]
-    last = lines[-1].strip()
-    if platform in ("cisco_ios", "cisco_xr", "arista_eos"):
-        return last == "end"
-    if platform in ("huawei", "hp_comware"):
-        return last == "return"
-    if platform == "juniper_junos":
-        return last == "}" and config.count("{") == config.count("}")
-    if platform == "cisco_nxos":
-        return "!Command: show running-config" in config
-    return "# software id" in config and not last.endswith("\\")  # mikrotik_routeros
 
 
 def test_every_platform_serves_its_full_configuration(platform_lab: Lab) -> None:

@@ -11,14 +11,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
 from confvault_lab.control import Lab, read_pid
 from confvault_lab.errors import LabError
 from confvault_lab.inventory import credentials_env
-from confvault_lab.platforms import PLATFORMS
+from confvault_lab.platforms import NAMES
 from confvault_lab.serve import serve_forever
 from confvault_lab.server import LabServer
 from confvault_lab.spec import LabSpec, load_spec, quick_spec, spec_from_json
@@ -47,23 +47,63 @@ def lab_group() -> None:
     """Simulated network devices over SSH on loopback, for demos, tests and benchmarks."""
 
 
-def _spec_from_options(
-    spec_path: Path | None,
-    count: int | None,
-    platforms: str,
-    latency: float,
-    size: int,
-    mode: str,
-    base_port: int | None,
-) -> LabSpec:
-    if spec_path is not None and count is not None:
-        raise LabError("--spec and --count: give one or the other")
-    if spec_path is not None:
-        return load_spec(spec_path)
-    names = [p.strip() for p in platforms.split(",") if p.strip()]
-    return quick_spec(
-        count or 10, names, latency=latency, size=size, mode=mode, base_port=base_port
-    )
+# --lab-dir on every command that works on a running lab (`serve` names it without a default).
+_lab_dir_option = click.option(
+    "--lab-dir", type=click.Path(path_type=Path), default=DEFAULT_LAB_DIR
+)
+
+# What describes the devices: a spec file, or --count and its companions (see quick_spec).
+_SPEC_OPTIONS = (
+    click.option(
+        "--spec", "spec_path", type=click.Path(path_type=Path), help="Lab spec YAML file."
+    ),
+    click.option("--count", type=int, help="Number of devices (instead of --spec)."),
+    click.option(
+        "--platforms",
+        default=",".join(NAMES),
+        show_default=True,
+        help="Comma-separated platforms for --count, used round-robin.",
+    ),
+    click.option(
+        "--latency", type=float, default=0.0, help="Login delay in seconds (with --count)."
+    ),
+    click.option("--size", type=int, default=20_000, help="Configuration size in bytes."),
+    click.option("--mode", type=click.Choice(["port", "address"]), default="port"),
+    click.option(
+        "--base-port", type=int, default=None, help="First port (mode port) or shared port."
+    ),
+)
+
+
+def _lab_spec_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The spec options, handed to ``command`` as one ``spec`` (a LabSpec)."""
+
+    @functools.wraps(command)
+    @_one_line_errors
+    def with_spec(
+        spec_path: Path | None,
+        count: int | None,
+        platforms: str,
+        latency: float,
+        size: int,
+        mode: str,
+        base_port: int | None,
+        **others: Any,
+    ) -> None:
+        if spec_path is not None and count is not None:
+            raise LabError("--spec and --count: give one or the other")
+        if spec_path is not None:
+            spec = load_spec(spec_path)
+        else:
+            names = [p.strip() for p in platforms.split(",") if p.strip()]
+            spec = quick_spec(
+                count or 10, names, latency=latency, size=size, mode=mode, base_port=base_port
+            )
+        command(spec=spec, **others)
+
+    for option in reversed(_SPEC_OPTIONS):
+        with_spec = option(with_spec)
+    return with_spec
 
 
 def _announce(server: LabServer, seconds: float) -> None:
@@ -72,36 +112,13 @@ def _announce(server: LabServer, seconds: float) -> None:
 
 
 @lab_group.command("start")
-@click.option("--spec", "spec_path", type=click.Path(path_type=Path), help="Lab spec YAML file.")
-@click.option("--count", type=int, help="Number of devices (instead of --spec).")
-@click.option(
-    "--platforms",
-    default=",".join(PLATFORMS),
-    show_default=True,
-    help="Comma-separated platforms for --count, used round-robin.",
-)
-@click.option("--latency", type=float, default=0.0, help="Login delay in seconds (with --count).")
-@click.option("--size", type=int, default=20_000, help="Configuration size in bytes.")
-@click.option("--mode", type=click.Choice(["port", "address"]), default="port")
-@click.option("--base-port", type=int, default=None, help="First port (mode port) or shared port.")
+@_lab_spec_options
 @click.option("--inventory-dir", type=click.Path(path_type=Path), default=Path("inventory"))
-@click.option("--lab-dir", type=click.Path(path_type=Path), default=DEFAULT_LAB_DIR)
+@_lab_dir_option
 @click.option("--background", is_flag=True, help="Detach; `confvault lab stop` ends it.")
 @_one_line_errors
-def start_command(
-    spec_path: Path | None,
-    count: int | None,
-    platforms: str,
-    latency: float,
-    size: int,
-    mode: str,
-    base_port: int | None,
-    inventory_dir: Path,
-    lab_dir: Path,
-    background: bool,
-) -> None:
+def start_command(spec: LabSpec, inventory_dir: Path, lab_dir: Path, background: bool) -> None:
     """Serve the devices and write a Nornir inventory for them."""
-    spec = _spec_from_options(spec_path, count, platforms, latency, size, mode, base_port)
     if not background:
         serve_forever(spec, lab_dir, inventory_dir, _announce)
         return
@@ -117,6 +134,8 @@ def _start_background(spec: LabSpec, lab_dir: Path, inventory_dir: Path) -> None
     from confvault_lab.spec import spec_to_json
 
     spec_file.write_text(json.dumps(spec_to_json(spec)), encoding="utf-8")
+    # The lab writes its pid once it listens and its inventory is written: wait for that.
+    (lab_dir / "lab.pid").unlink(missing_ok=True)
     (lab_dir / "devices.json").unlink(missing_ok=True)
     command = [sys.executable, "-m", "confvault_lab", "serve", "--spec-json", str(spec_file)]
     command += ["--lab-dir", str(lab_dir), "--inventory-dir", str(inventory_dir), "--write-pid"]
@@ -128,7 +147,7 @@ def _start_background(spec: LabSpec, lab_dir: Path, inventory_dir: Path) -> None
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    while not (lab_dir / "devices.json").exists():
+    while not (lab_dir / "lab.pid").exists():
         if process.poll() is not None:
             lines = (lab_dir / "lab.log").read_text(encoding="utf-8", errors="replace").splitlines()
             raise LabError(f"lab did not start: {lines[-1] if lines else 'no output'}")
@@ -148,7 +167,7 @@ def _alive(pid: int) -> bool:
 
 
 @lab_group.command("stop")
-@click.option("--lab-dir", type=click.Path(path_type=Path), default=DEFAULT_LAB_DIR)
+@_lab_dir_option
 @_one_line_errors
 def stop_command(lab_dir: Path) -> None:
     """Stop a lab started with --background."""
@@ -166,7 +185,7 @@ def stop_command(lab_dir: Path) -> None:
 
 @lab_group.command("change")
 @click.argument("devices", nargs=-1, required=True)
-@click.option("--lab-dir", type=click.Path(path_type=Path), default=DEFAULT_LAB_DIR)
+@_lab_dir_option
 @_one_line_errors
 def change_command(devices: tuple[str, ...], lab_dir: Path) -> None:
     """Make a realistic configuration change on each DEVICE of a running lab."""
@@ -179,7 +198,7 @@ def change_command(devices: tuple[str, ...], lab_dir: Path) -> None:
 @lab_group.command("fault")
 @click.argument("device")
 @click.argument("fault")
-@click.option("--lab-dir", type=click.Path(path_type=Path), default=DEFAULT_LAB_DIR)
+@_lab_dir_option
 @_one_line_errors
 def fault_command(device: str, fault: str, lab_dir: Path) -> None:
     """Inject FAULT into DEVICE of a running lab (`none` clears it)."""

@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from confvault_lab import configgen
 from confvault_lab.device import LabDevice
 from confvault_lab.errors import LabError
 from confvault_lab.inventory import credentials_env, write_inventory
 from confvault_lab.labdir import LabDir
 from confvault_lab.server import POLL_INTERVAL_S, LabServer, LabStats
 from confvault_lab.spec import LabSpec, check_fault, spec_from_json, spec_to_json
-from confvault_lab.textsource import GEN
 
 START_TIMEOUT_S = 120.0
 
@@ -191,14 +191,18 @@ class Lab:
         """The body the device serves now (its replacement file, else the generated one)."""
         spec = self._specs[self._known(name)]
         current = self.lab_dir.read_config(name)
-        return current if current is not None else GEN.generate_body(spec.platform, name, spec.size)
+        return (
+            current
+            if current is not None
+            else configgen.generate_body(spec.platform, name, spec.size)
+        )
 
     def set_config(self, name: str, text: str) -> None:
         self.lab_dir.write_config(self._known(name), text)
 
     def mutate(self, name: str) -> str:
         """Apply the next realistic edit to the device's configuration; returns the new body."""
-        body = GEN.mutate_body(
+        body = configgen.mutate_body(
             self._specs[self._known(name)].platform,
             self.config_body(name),
             self.lab_dir.next_edit_number(name),

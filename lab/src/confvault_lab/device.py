@@ -6,9 +6,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from confvault_lab import configgen
 from confvault_lab.labdir import LabDir
+from confvault_lab.platforms import platform_named
 from confvault_lab.spec import DeviceSpec
-from confvault_lab.textsource import GEN
 
 HUGE_SIZE = 20_000_000  # the `huge` fault: ~20 MB, still a valid configuration
 GENERATED_MIN, GENERATED_MAX = 2_000, 2_000_000  # what configgen.generate_body accepts
@@ -43,7 +44,7 @@ class DeviceRuntime:
     def generated_body(self, size: int) -> str:
         body = self._generated.get(size)
         if body is None:
-            body = GEN.generate_body(self.spec.platform, self.spec.name, size)
+            body = configgen.generate_body(self.spec.platform, self.spec.name, size)
             self._generated[size] = body
         return body
 
@@ -63,13 +64,13 @@ class DeviceRuntime:
             body = self.generated_body(max(self.spec.size // 10, GENERATED_MIN))
         else:
             body = self.current_body(lab_dir)
-        text = GEN.render_config(platform, name, body, datetime.now(UTC), self.sessions)
+        text = configgen.render_config(platform, name, body, datetime.now(UTC), self.sessions)
         if fault == "no_end_marker":
             text = without_end_marker(platform, text)
         return text
 
     def version_text(self) -> str:
-        return GEN.render_version(
+        return configgen.render_version(
             self.spec.platform, self.spec.name, datetime.now(UTC), self.boot_time
         )
 
@@ -84,20 +85,5 @@ def boot_time_for(name: str, started: datetime) -> datetime:
 
 
 def without_end_marker(platform: str, text: str) -> str:
-    """The configuration cut the way a truncated real session looks on each platform."""
-    lines = text.rstrip("\n").split("\n")
-    if platform == "juniper_junos":
-        while lines and lines[-1].strip() == "}":
-            lines.pop()
-    elif platform == "mikrotik_routeros":
-        continued = [i for i, line in enumerate(lines) if line.endswith("\\")]
-        if continued:
-            lines = lines[: continued[-1] + 1]
-        else:
-            lines[-1] += " \\"
-    elif platform == "cisco_nxos":
-        lines = lines[: max(1, len(lines) * 3 // 4)]
-    else:
-        while lines and lines[-1].strip() in ("end", "return", ""):
-            lines.pop()
-    return "\n".join(lines) + "\n"
+    """The configuration cut the way a truncated real session looks on the platform."""
+    return platform_named(platform).truncation.cut(text)

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 import asyncssh
 
 from confvault_lab.device import SLOW_RATE_BPS, DeviceRuntime
-from confvault_lab.platforms import PLATFORMS
-from confvault_lab.textsource import GEN
+from confvault_lab.platforms import platform_named
 
 if TYPE_CHECKING:
     from confvault_lab.server import LabServer
@@ -23,14 +22,14 @@ log = logging.getLogger(__name__)
 
 ENTER = (13, 10)
 MENU_PROMPT = "Press any key to continue (Q to quit)"  # the `unexpected_prompt` fault
-ROUTEROS_PAGER = "-- [Q quit|D dump|down]"  # RouterOS has no pager by default; the fault adds one
 
 
 class DeviceSession(asyncssh.SSHServerSession[bytes]):
     def __init__(self, lab: LabServer, device: DeviceRuntime, username: str) -> None:
         self._lab = lab
         self._device = device
-        self._cli = PLATFORMS[device.spec.platform]
+        platform = platform_named(device.spec.platform)
+        self._cli = platform.cli
         self._user = username
         self._chan: asyncssh.SSHServerChannel[bytes] | None = None
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
@@ -40,8 +39,8 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
         self._paging = self._cli.pager_prompt is not None
         self._task: asyncio.Task[None] | None = None
         self._fault = lab.fault_of(device.spec.name)
-        self._config_commands = frozenset(GEN.CONFIG_COMMANDS[self._cli.key])
-        self._version_commands = frozenset(GEN.VERSION_COMMANDS[self._cli.key])
+        self._config_commands = frozenset(platform.config_commands)
+        self._version_commands = frozenset(platform.version_commands)
 
     # -- asyncssh callbacks --------------------------------------------------------------------
 
@@ -164,8 +163,8 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
         if command in cli.exit_commands:
             return False
         paging_once_off = False
-        if cli.key == "juniper_junos" and command.endswith("| no-more"):
-            command, paging_once_off = command.removesuffix("| no-more").strip(), True
+        if cli.no_paging_pipe and command.endswith(cli.no_paging_pipe):
+            command, paging_once_off = command.removesuffix(cli.no_paging_pipe).strip(), True
         if cli.enable_prompt and command in ("enable", "en"):
             await self._enable()
         elif cli.enable_prompt and command == "disable":
@@ -199,10 +198,8 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
         secret = await self._read_line(echo=False)
         if secret is not None and secret == self._device.spec.credentials.enable:
             self._enabled = True
-        elif self._cli.key == "arista_eos":
-            self._reply("% Access denied")
         else:
-            self._reply("% Bad secrets")
+            self._reply(self._cli.enable_denied)
 
     async def _send_config(self, paging_once_off: bool) -> bool:
         fault = self._fault
@@ -227,7 +224,7 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
         """Write command output, paged if paging is on, throttled to the device's rate."""
         lines = text.rstrip("\n").split("\n")
         endless = self._fault == "endless_pager"
-        pager = self._cli.pager_prompt or ROUTEROS_PAGER
+        pager = self._cli.pager_prompt or self._cli.fault_pager_prompt
         paged = endless or (self._paging and not paging_once_off and self._cli.pager_prompt)
         rate = rate_bps if rate_bps is not None else self._device.spec.latency.rate_bps
         if not paged:

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from confvault_lab.errors import LabError
-from confvault_lab.platforms import NAME_TAGS, PLATFORMS
+from confvault_lab.platforms import BY_NAME, NAMES
 
 FAULTS = (
     "auth_reject",
@@ -139,14 +139,14 @@ def _parse_group(
 ) -> tuple[list[DeviceSpec], Credentials | None]:
     data = _mapping(raw, where)
     platform = data.get("platform")
-    if platform not in PLATFORMS:
-        raise LabError(f"{where}.platform: {platform!r} is not one of {', '.join(PLATFORMS)}")
+    if platform not in BY_NAME:
+        raise LabError(f"{where}.platform: {platform!r} is not one of {', '.join(NAMES)}")
     provider = str(data.get("provider", "lab"))
     count = _number(data.get("count", 1), f"{where}.count", int, minimum=1)
     size = _number(data.get("size", DEFAULT_SIZE), f"{where}.size", int, minimum=MIN_SIZE)
     if size > MAX_SIZE:
         raise LabError(f"{where}.size: {size} is over the maximum {MAX_SIZE}")
-    prefix = str(data.get("name", f"{provider}-{NAME_TAGS[platform]}"))
+    prefix = str(data.get("name", f"{provider}-{BY_NAME[platform].tag}"))
     latency = _parse_latency(data.get("latency"), f"{where}.latency")
     own_credentials = "credentials" in data
     credentials = _parse_credentials(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.lab.expectations import expectations, failed_end_checks, lab_yaml_platforms
 
 from confvault_lab import configgen as g
 from confvault_lab.errors import LabError
@@ -19,76 +20,17 @@ NOW = datetime(2026, 11, 25, 10, 20, 1, 123000, tzinfo=UTC)
 LATER = datetime(2026, 12, 2, 23, 59, 58, 987000, tzinfo=UTC)
 BOOT = NOW - timedelta(weeks=1, days=2, hours=3, minutes=4, seconds=5)
 
-# The contract's volatile lines (docs/platform-contract.md), as the platform rules will drop them.
-CONFIG_VOLATILE: dict[str, tuple[str, ...]] = {
-    "cisco_ios": (
-        r"^Building configuration\.\.\.$",
-        r"^Current configuration : \d+ bytes$",
-        r"^! Last configuration change at ",
-        r"^! NVRAM config last updated at ",
-        r"^ntp clock-period \d+$",
-    ),
-    "cisco_nxos": (r"^!Time: ", r"^!Running configuration last done at: "),
-    "cisco_xr": (
-        r"^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC$",
-        r"^Building configuration\.\.\.$",
-        r"^!! Last configuration change at ",
-    ),
-    "arista_eos": (r"^! Time: ",),
-    "juniper_junos": (r"^## Last commit: ",),
-    "huawei": (r"^!Last configuration was (updated|saved) at ",),
-    "mikrotik_routeros": (r"^# \S+ \d\d:\d\d:\d\d by RouterOS ",),
-    "hp_comware": (),
-}
-VERSION_VOLATILE: dict[str, tuple[str, ...]] = {
-    "cisco_ios": (r" uptime is ", r"^System returned to ROM by ", r"^System restarted at "),
-    "cisco_nxos": (r"^Kernel uptime is ", r"^Last reset at "),
-    "cisco_xr": (r"^System uptime is ", CONFIG_VOLATILE["cisco_xr"][0]),
-    "arista_eos": (r"^Uptime: ", r"^Free memory: "),
-    "juniper_junos": (),
-    "huawei": (r" uptime is ",),
-    "mikrotik_routeros": (
-        r"^ *(uptime|free-memory|cpu-load|free-hdd-space|write-sect-since-reboot"
-        r"|write-sect-total|bad-blocks): ",
-    ),
-    "hp_comware": (r" uptime is ", r"^Last reboot reason : "),
-}
-HOSTNAME_LINE = {
-    "cisco_ios": "hostname {}",
-    "cisco_nxos": "hostname {}",
-    "cisco_xr": "hostname {}",
-    "arista_eos": "hostname {}",
-    "juniper_junos": "    host-name {};",
-    "huawei": " sysname {}",
-    "mikrotik_routeros": "set name={}",
-    "hp_comware": " sysname {}",
-}
-
 
 def stable_lines(text: str, patterns: tuple[str, ...]) -> list[str]:
     compiled = [re.compile(p) for p in patterns]
     return [line for line in text.split("\n") if not any(p.search(line) for p in compiled)]
 
 
-def assert_end_structure(platform: str, output: str) -> None:
-    lines = output.split("\n")
-    if platform in ("cisco_ios", "cisco_xr", "arista_eos"):
-        assert lines[-1] == "end"
-    elif platform in ("huawei", "hp_comware"):
-        assert lines[-1] == "return"
-    elif platform == "juniper_junos":
-        assert lines[-1] == "}"
-        assert output.count("{") == output.count("}")
-    elif platform == "cisco_nxos":
-        assert lines[0] == "!Command: show running-config"
-        assert lines[-1] not in ("end", "return")
-    else:
-        assert lines[1].startswith("# software id = ")
-        assert not lines[-1].endswith("\\")
+def test_every_lab_platform_has_a_lab_yaml_and_every_lab_yaml_a_platform() -> None:
+    assert set(g.PLATFORMS) == lab_yaml_platforms()
 
 
 def test_platform_table_matches_the_contract() -> None:
-    assert set(g.PLATFORMS) == set(CONFIG_VOLATILE)
     assert g.CONFIG_COMMANDS["cisco_ios"][0] == "show running-config"
     assert g.CONFIG_COMMANDS["juniper_junos"][0] == "show configuration"
     assert g.CONFIG_COMMANDS["mikrotik_routeros"] == ("/export",)
@@ -103,7 +45,7 @@ def test_body_is_deterministic_and_device_specific(platform: str) -> None:
     body = g.generate_body(platform, "core-sw1", 8_000)
     assert body == g.generate_body(platform, "core-sw1", 8_000)
     assert body != g.generate_body(platform, "core-sw2", 8_000)
-    assert HOSTNAME_LINE[platform].format("core-sw1") in body.split("\n")
+    assert expectations(platform).hostname_line.format("core-sw1") in body.split("\n")
 
 
 def test_bodies_are_identical_in_another_process() -> None:
@@ -135,7 +77,7 @@ def test_rendered_config_has_the_platform_end_structure(platform: str) -> None:
     for size in (2_000, 30_000):
         body = g.generate_body(platform, "edge-rt1", size)
         output = g.render_config(platform, "edge-rt1", body, NOW, 1)
-        assert_end_structure(platform, output)
+        assert not failed_end_checks(platform, output)
         assert body in output or platform == "cisco_ios"  # IOS fills the clock-period token
 
 
@@ -144,7 +86,7 @@ def test_two_sessions_differ_only_in_volatile_lines(platform: str) -> None:
     body = g.generate_body(platform, "agg-sw4", 20_000)
     first = g.render_config(platform, "agg-sw4", body, NOW, 1)
     second = g.render_config(platform, "agg-sw4", body, LATER, 2)
-    patterns = CONFIG_VOLATILE[platform]
+    patterns = expectations(platform).config_volatile
     assert stable_lines(first, patterns) == stable_lines(second, patterns)
     if patterns:  # the volatile lines are really there and really move
         assert first != second
@@ -155,7 +97,7 @@ def test_two_sessions_differ_only_in_volatile_lines(platform: str) -> None:
 def test_version_output_differs_only_in_volatile_lines(platform: str) -> None:
     first = g.render_version(platform, "agg-sw4", NOW, BOOT)
     second = g.render_version(platform, "agg-sw4", LATER, BOOT - timedelta(days=3))
-    patterns = VERSION_VOLATILE[platform]
+    patterns = expectations(platform).version_volatile
     assert stable_lines(first, patterns) == stable_lines(second, patterns)
     assert (first != second) == bool(patterns)
     assert "\n\n\n" not in first
@@ -210,18 +152,11 @@ def test_every_planted_secret_is_in_every_body(platform: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("platform", "line_pattern"),
-    [
-        ("cisco_ios", r"^snmp-server community (\S+) RO"),
-        ("cisco_nxos", r"^snmp-server community (\S+) group network-operator$"),
-        ("arista_eos", r"^username admin privilege 15 role network-admin secret sha512 (\S+)$"),
-        ("juniper_junos", r'^ +encrypted-password "(\S+)"; ## SECRET-DATA$'),
-        ("huawei", r"^ snmp-agent community read cipher (%\^%#.+%\^%#)$"),
-        ("mikrotik_routeros", r" secret=(\S+)"),
-        ("hp_comware", r"^ password hash (\$h\$6\$\S+)$"),
-    ],
+    "platform", [p for p in g.PLATFORMS if expectations(p).secret_line is not None]
 )
-def test_secrets_sit_in_the_contract_syntax(platform: str, line_pattern: str) -> None:
+def test_secrets_sit_in_the_contract_syntax(platform: str) -> None:
+    line_pattern = expectations(platform).secret_line
+    assert line_pattern is not None
     body = g.generate_body(platform, "pe-router2", 20_000)
     found = {m.group(1) for m in re.finditer(line_pattern, body, re.MULTILINE)}
     assert found

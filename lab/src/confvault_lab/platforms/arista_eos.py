@@ -2,62 +2,67 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from confvault_lab.configgen import _common as c
-from confvault_lab.configgen._spec import PlatformGenerator
+from confvault_lab.generation.clock import ctime, plural, uptime_parts, utc
+from confvault_lab.generation.edits import ColumnRoute, EditRules
+from confvault_lab.generation.skeleton import Opening, PlantedSecrets, Secret, Sections, sized_body
+from confvault_lab.generation.values import (
+    CUSTOMERS,
+    VLAN_NAMES,
+    cidr,
+    cisco_type7,
+    community,
+    crypt_hash,
+    description,
+    lan,
+    mac,
+    protocol_and_ports,
+    subnet_ip,
+)
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
-NAME = "arista_eos"
 VERSION = "4.28.3M"
 MODEL = "DCS-7050SX3-48YC8"
 
 
 @dataclass(frozen=True, slots=True)
-class _Identity:
+class Identity(PlantedSecrets):
     serial: str
     mac: str
-    enable_hash: str
-    admin_hash: str
-    community: str
-    tacacs_key: str
     total_kb: int
+    enable_hash: Secret
+    admin_hash: Secret
+    community: Secret
+    tacacs_key: Secret
 
 
-def _identity(device: str) -> _Identity:
-    rng = c.identity_rng(NAME, device, "identity")
-    mac = c.mac(rng, "444ca8")
-    return _Identity(
+def draw_identity(rng: random.Random) -> Identity:
+    base_mac = mac(rng, "444ca8")
+    return Identity(
         serial=f"JPE{rng.randrange(10**7, 10**8)}",
-        mac=".".join(mac[i : i + 4] for i in range(0, 12, 4)),
-        enable_hash=c.crypt_hash(rng, "6", 16, 86),
-        admin_hash=c.crypt_hash(rng, "6", 16, 86),
-        community=c.community(rng),
-        tacacs_key=c.cisco_type7(rng),
+        mac=".".join(base_mac[i : i + 4] for i in range(0, 12, 4)),
+        enable_hash=crypt_hash(rng, "6", 16, 86),
+        admin_hash=crypt_hash(rng, "6", 16, 86),
+        community=community(rng),
+        tacacs_key=cisco_type7(rng),
         total_kb=rng.choice((8099732, 16331208)),
     )
 
 
-def planted_secrets(device: str) -> tuple[str, ...]:
-    i = _identity(device)
-    return (i.enable_hash, i.admin_hash, i.community, i.tacacs_key)
-
-
-def generate_body(device: str, size: int) -> str:
-    ident = _identity(device)
-    rng = c.body_rng(NAME, device, size)
-    base = rng.randrange(0, 200)
-    mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
-    loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    asn = rng.randrange(64512, 65500)
-    peer = f"10.254.{rng.randrange(256)}.{rng.randrange(1, 254, 2)}"
+def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> str:
+    rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
+    asn = opening.private_asn()
+    peer = opening.core_peer()
     mgmt_host = rng.randrange(10, 250)
     names = [f"Ethernet{p}" for p in range(1, 49)] + [f"Ethernet{p}/1" for p in range(49, 57)]
 
     def port(i: int) -> list[tuple[str, str]] | None:
         if i >= len(names):
             return None
-        lines = [f"interface {names[i]}", f"   description {c.description(rng)}"]
+        lines = [f"interface {names[i]}", f"   description {description(rng)}"]
         if "/" in names[i]:
             lines += ["   mtu 9214", "   channel-group 1 mode active"]
         else:
@@ -70,33 +75,33 @@ def generate_body(device: str, size: int) -> str:
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 3000:
             return None
-        vid, (b, o) = 100 + i, c.lan(base, i)
-        svi = f"interface Vlan{vid}\n   description {rng.choice(c.VLAN_NAMES)}\n"
+        vid, (b, o) = 100 + i, lan(base, i)
+        svi = f"interface Vlan{vid}\n   description {rng.choice(VLAN_NAMES)}\n"
         svi += f"   ip address 10.{b}.{o}.1/24\n!"
         return [
-            ("vlans", f"vlan {vid}\n   name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n!"),
+            ("vlans", f"vlan {vid}\n   name {rng.choice(VLAN_NAMES)}-{i:03d}\n!"),
             ("svis", svi),
         ]
 
     def acl(i: int) -> list[tuple[str, str]]:
-        head = f"ip access-list ACL-{c.CUSTOMERS[(i // 50) % len(c.CUSTOMERS)]}-{i // 50:02d}\n"
-        proto, ports = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
-        dst = f"host 10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        src = f"{c.subnet_ip(rng)}/24"
+        head = f"ip access-list ACL-{CUSTOMERS[(i // 50) % len(CUSTOMERS)]}-{i // 50:02d}\n"
+        proto, ports = protocol_and_ports(rng)
+        dst = f"host {opening.lan_host()}"
+        src = f"{subnet_ip(rng)}/24"
         line = f"   {10 * (i % 50 + 1)} permit {proto} {src} {dst} eq {rng.choice(ports)}"
         return [("acls", (head if i % 50 == 0 else "") + line)]
 
     def route(i: int) -> list[tuple[str, str]]:
-        hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        return [("routes", f"ip route {c.cidr(rng, (16, 20, 24))} {hop}")]
+        hop = opening.lan_gateway()
+        return [("routes", f"ip route {cidr(rng, (16, 20, 24))} {hop}")]
 
     def prefix(i: int) -> list[tuple[str, str]]:
-        name = f"PL-{c.CUSTOMERS[(i // 20) % len(c.CUSTOMERS)]}-{i // 180}"
-        line = f"ip prefix-list {name} seq {10 * (i % 20 + 1)} permit {c.cidr(rng, range(16, 24))}"
+        name = f"PL-{CUSTOMERS[(i // 20) % len(CUSTOMERS)]}-{i // 180}"
+        line = f"ip prefix-list {name} seq {10 * (i % 20 + 1)} permit {cidr(rng, range(16, 24))}"
         return [("prefixes", line + " le 24")]
 
-    def assemble(s: dict[str, list[str]]) -> str:
-        body = [
+    def assemble(s: Sections) -> list[str]:
+        return [
             "!",
             f"! boot system flash:/EOS-{VERSION}.swi",
             "!",
@@ -158,34 +163,26 @@ def generate_body(device: str, size: int) -> str:
             "      no shutdown",
             "!",
         ]
-        return "\n".join(body)
 
-    fixed = len(assemble({})) + 1
-    kinds: list[tuple[float, c.ItemMaker]] = [
-        (0.35, port),
-        (0.25, vlan),
-        (0.2, acl),
-        (0.1, route),
-        (0.1, prefix),
-    ]
-    return assemble(c.fill_sections(size - fixed, kinds))
-
-
-def render_config(device: str, body: str, now: datetime, session_no: int) -> str:
-    del session_no
-    return (
-        f"! Command: show running-config\n! device: {device} ({MODEL}, EOS-{VERSION})\n"
-        f"! Time: {c.ctime(now)}\n{body}\nend"
+    return sized_body(
+        assemble, size, (0.35, port), (0.25, vlan), (0.2, acl), (0.1, route), (0.1, prefix)
     )
 
 
-def render_version(device: str, now: datetime, boot_time: datetime) -> str:
-    ident = _identity(device)
-    weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
-    uptime = f"{c.plural(weeks, 'week')}, {c.plural(days, 'day')}, {c.plural(hours, 'hour')}"
-    uptime += f" and {c.plural(minutes, 'minute')}"
+def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
+    del ident, session_no
+    return (
+        f"! Command: show running-config\n! device: {device} ({MODEL}, EOS-{VERSION})\n"
+        f"! Time: {ctime(now)}\n{body}\nend"
+    )
+
+
+def render_version(device: str, ident: Identity, now: datetime, boot_time: datetime) -> str:
+    weeks, days, hours, minutes, _ = uptime_parts(now, boot_time)
+    uptime = f"{plural(weeks, 'week')}, {plural(days, 'day')}, {plural(hours, 'hour')}"
+    uptime += f" and {plural(minutes, 'minute')}"
     # Free memory wanders a little on every call, like on a real switch.
-    free = ident.total_kb * 3 // 4 + int(c.utc(now).timestamp()) % 50_000
+    free = ident.total_kb * 3 // 4 + int(utc(now).timestamp()) % 50_000
     return f"""Arista {MODEL}
 Hardware version: 11.00
 Serial number: {ident.serial}
@@ -204,25 +201,33 @@ Total memory: {ident.total_kb} kB
 Free memory: {free} kB"""
 
 
-def _route_after(line: str, address: str) -> str:
-    return f"ip route {address}/32 {line.split()[3]}"
+def _invalid_input(prompt: str, line: str, token_index: int) -> str:
+    tokens = line.split() or [""]
+    bad = tokens[min(token_index, len(tokens) - 1)]
+    return f"% Invalid input (at token {token_index}: '{bad}')"
 
 
-_EDITS = c.EditRules(
-    is_description=lambda line: line.startswith("   description "),
-    rewrite_description=lambda line, text: f"   description {text}",
-    is_route=lambda line: line.startswith("ip route ") and len(line.split()) == 4,
-    route_after=_route_after,
-)
-
-
-GENERATOR = PlatformGenerator(
-    name=NAME,
+PLATFORM = LabPlatform(
+    name="arista_eos",
+    tag="eos",
+    cli=PlatformCli(
+        user_prompt="{name}>",
+        enable_prompt="{name}#",
+        pager_prompt=" --More-- ",
+        paging_off=("terminal length 0",),
+        replies={
+            "terminal length 0": "Pagination disabled.",
+            "terminal width 511": "Width set to 511 columns.",
+        },
+        error=_invalid_input,
+        config_needs_enable=True,
+        enable_denied="% Access denied",
+    ),
     config_commands=("show running-config", "show run"),
     version_commands=("show version",),
-    generate_body=generate_body,
-    render_config=render_config,
-    render_version=render_version,
-    edits=_EDITS,
-    planted_secrets=planted_secrets,
+    truncation=Truncation.END_KEYWORD,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
+    edits=EditRules.one_line_each(
+        "   description ", ColumnRoute("ip route ", 3, "ip route {address}/32 {hop}", exact=True)
+    ),
 )

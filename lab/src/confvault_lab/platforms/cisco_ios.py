@@ -1,14 +1,35 @@
-"""Cisco IOS 15.2 on a Catalyst 3750-X stack: ``show running-config`` and ``show version``."""
+"""Cisco IOS 15.2 on a Catalyst 3750-X stack: CLI, ``show running-config``, ``show version``."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from confvault_lab.configgen import _common as c
-from confvault_lab.configgen._spec import PlatformGenerator
+from confvault_lab.generation.clock import hms_first, last_change, uptime_in_words
+from confvault_lab.generation.edits import ColumnRoute, EditRules
+from confvault_lab.generation.skeleton import Opening, PlantedSecrets, Secret, Sections, sized_body
+from confvault_lab.generation.values import (
+    CUSTOMERS,
+    PEERS,
+    SERIAL_CHARS,
+    SITES,
+    VLAN_NAMES,
+    cidr,
+    cisco_type7,
+    community,
+    crypt_hash,
+    description,
+    dotted_mask,
+    lan,
+    mac,
+    network,
+    pick,
+    protocol_and_ports,
+    subnet_ip,
+)
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
-NAME = "cisco_ios"
 VERSION = "15.2(4)E10"
 IMAGE = "C3750E-UNIVERSALK9-M"
 # The clock period drifts on every read on a real box; the body keeps this token and the renderer
@@ -17,47 +38,37 @@ CLOCK_PERIOD_TOKEN = "@@NTP_CLOCK_PERIOD@@"  # noqa: S105 - a placeholder, not a
 
 
 @dataclass(frozen=True, slots=True)
-class _Identity:
+class Identity(PlantedSecrets):
     members: int
     serial: str
     mac: str
-    enable_hash: str
-    admin_hash: str
-    community: str
-    tacacs_key: str
-    vty_password: str
-    bgp_password: str
+    enable_hash: Secret
+    admin_hash: Secret
+    community: Secret
+    tacacs_key: Secret
+    vty_password: Secret
+    bgp_password: Secret
 
 
-def _identity(device: str) -> _Identity:
-    rng = c.identity_rng(NAME, device, "identity")
-    return _Identity(
+def draw_identity(rng: random.Random) -> Identity:
+    return Identity(
         members=rng.randrange(1, 5),
-        serial=f"FDO{rng.randrange(1500, 2600)}{c.pick(rng, c.SERIAL_CHARS, 4)}",
-        mac=c.mac(rng, "00:1e:bd:").replace(":", ""),
-        enable_hash=c.crypt_hash(rng, "9", 14, 43),
-        admin_hash=c.crypt_hash(rng, "9", 14, 43),
-        community=c.community(rng),
-        tacacs_key=c.cisco_type7(rng),
-        vty_password=c.cisco_type7(rng),
-        bgp_password=c.cisco_type7(rng),
+        serial=f"FDO{rng.randrange(1500, 2600)}{pick(rng, SERIAL_CHARS, 4)}",
+        mac=mac(rng, "00:1e:bd:").replace(":", ""),
+        enable_hash=crypt_hash(rng, "9", 14, 43),
+        admin_hash=crypt_hash(rng, "9", 14, 43),
+        community=community(rng),
+        tacacs_key=cisco_type7(rng),
+        vty_password=cisco_type7(rng),
+        bgp_password=cisco_type7(rng),
     )
 
 
-def planted_secrets(device: str) -> tuple[str, ...]:
-    i = _identity(device)
-    return (i.enable_hash, i.admin_hash, i.community, i.tacacs_key, i.vty_password, i.bgp_password)
-
-
-def generate_body(device: str, size: int) -> str:
-    ident = _identity(device)
-    rng = c.body_rng(NAME, device, size)
-    base = rng.randrange(0, 200)  # second octet of this device's 10.x.y.0/24 LANs
-    mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
-    loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    asn = rng.randrange(64512, 65500)
-    peers = [f"10.254.{rng.randrange(256)}.{rng.randrange(1, 254, 2)}" for _ in range(2)]
-    domain = f"{rng.choice(c.SITES)}.corp.example.net"
+def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> str:
+    rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
+    asn = opening.private_asn()
+    peers = [opening.core_peer() for _ in range(2)]
+    domain = f"{rng.choice(SITES)}.corp.example.net"
     row = rng.choice("ABCD")
     ports = [
         f"{kind}{m}/{slot}/{p}"
@@ -92,56 +103,56 @@ def generate_body(device: str, size: int) -> str:
         return [
             (
                 "ports",
-                "\n".join([f"interface {name}", f" description {c.description(rng)}", *body, "!"]),
+                "\n".join([f"interface {name}", f" description {description(rng)}", *body, "!"]),
             )
         ]
 
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 1000:
             return None
-        b, o = c.lan(base, i)
+        b, o = lan(base, i)
         vid = 100 + i
         svi = [
             f"interface Vlan{vid}",
-            f" description {rng.choice(c.VLAN_NAMES)} {rng.choice(c.SITES)}-{i:03d}",
+            f" description {rng.choice(VLAN_NAMES)} {rng.choice(SITES)}-{i:03d}",
             f" ip address 10.{b}.{o}.1 255.255.255.0",
             f" ip helper-address {mgmt}.{rng.randrange(10, 20)}",
             " no ip redirects",
             "!",
         ]
         return [
-            ("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n!"),
+            ("vlans", f"vlan {vid}\n name {rng.choice(VLAN_NAMES)}-{i:03d}\n!"),
             ("svis", "\n".join(svi)),
         ]
 
     def acl(i: int) -> list[tuple[str, str]]:
         text = ""
         if i % 40 == 0:
-            text = f"ip access-list extended ACL-{rng.choice(c.CUSTOMERS)}-{i // 40:02d}-IN\n"
-        proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
-        src = f"{c.subnet_ip(rng)} 0.0.0.255" if rng.random() < 0.6 else "any"
-        dst = f"host 10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            text = f"ip access-list extended ACL-{rng.choice(CUSTOMERS)}-{i // 40:02d}-IN\n"
+        proto, ports_ = protocol_and_ports(rng)
+        src = f"{subnet_ip(rng)} 0.0.0.255" if rng.random() < 0.6 else "any"
+        dst = f"host {opening.lan_host()}"
         text += f" permit {proto} {src} {dst} eq {rng.choice(ports_)}"
         return [("acls", text)]
 
     def route(i: int) -> list[tuple[str, str]]:
         length = rng.choice((16, 20, 22, 24, 24, 24))
-        net = c.network(rng, length)
+        net = network(rng, length)
         hop = f"{mgmt}.{rng.randrange(2, 6)}"
         return [
             (
                 "routes",
-                f"ip route {net} {c.dotted_mask(length)} {hop} name {rng.choice(c.CUSTOMERS)}-{i}",
+                f"ip route {net} {dotted_mask(length)} {hop} name {rng.choice(CUSTOMERS)}-{i}",
             )
         ]
 
     def prefix(i: int) -> list[tuple[str, str]]:
-        name = f"PL-{c.CUSTOMERS[(i // 20) % len(c.CUSTOMERS)]}-{i // 180}"
-        entry = f"seq {5 * (i % 20 + 1)} permit {c.cidr(rng, range(16, 24))} le 24"
+        name = f"PL-{CUSTOMERS[(i // 20) % len(CUSTOMERS)]}-{i // 180}"
+        entry = f"seq {5 * (i % 20 + 1)} permit {cidr(rng, range(16, 24))} le 24"
         line = f"ip prefix-list {name} {entry}"
         return [("prefixes", line)]
 
-    def assemble(s: dict[str, list[str]]) -> str:
+    def assemble(s: Sections) -> list[str]:
         head = [
             "!",
             "version 15.2",
@@ -202,7 +213,7 @@ def generate_body(device: str, size: int) -> str:
         for n, peer in enumerate(peers[: 1 if compact else 2]):
             body += [
                 f" neighbor {peer} remote-as {65000 + n}",
-                f" neighbor {peer} description {c.PEERS[n]}-{domain.split('.')[0]}",
+                f" neighbor {peer} description {PEERS[n]}-{domain.split('.')[0]}",
                 f" neighbor {peer} password 7 {ident.bgp_password}",
             ]
         body += [
@@ -252,44 +263,29 @@ def generate_body(device: str, size: int) -> str:
             f"ntp server {mgmt}.123 prefer",
             f"ntp server {mgmt}.124",
         ]
-        return "\n".join(body)
+        return body
 
-    fixed = len(assemble({})) + 1
-    kinds: list[tuple[float, c.ItemMaker]] = [
-        (0.40, port),
-        (0.20, vlan),
-        (0.20, acl),
-        (0.10, route),
-        (0.10, prefix),
-    ]
-    return assemble(c.fill_sections(size - fixed, kinds))
+    return sized_body(
+        assemble, size, (0.40, port), (0.20, vlan), (0.20, acl), (0.10, route), (0.10, prefix)
+    )
 
 
-def render_config(device: str, body: str, now: datetime, session_no: int) -> str:
-    del device
-    changed = c.last_change(now, session_no)
+def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
+    del device, ident
+    changed = last_change(now, session_no)
     period = 17179869 + (session_no * 2654435761) % 4001 - 2000
     config = body.replace(CLOCK_PERIOD_TOKEN, str(period), 1)
     header = (
         "!\n"
-        f"! Last configuration change at {c.hms_first(changed)} by admin\n"
-        f"! NVRAM config last updated at {c.hms_first(changed + timedelta(seconds=3))} by admin\n"
+        f"! Last configuration change at {hms_first(changed)} by admin\n"
+        f"! NVRAM config last updated at {hms_first(changed + timedelta(seconds=3))} by admin\n"
     )
     text = header + config + "\nend"
     return f"Building configuration...\n\nCurrent configuration : {len(text) + 1} bytes\n{text}"
 
 
-def render_version(device: str, now: datetime, boot_time: datetime) -> str:
-    ident = _identity(device)
-    weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
-    uptime = ", ".join(
-        [
-            c.plural(weeks, "week"),
-            c.plural(days, "day"),
-            c.plural(hours, "hour"),
-            c.plural(minutes, "minute"),
-        ]
-    )
+def render_version(device: str, ident: Identity, now: datetime, boot_time: datetime) -> str:
+    uptime = uptime_in_words(now, boot_time)
     switches = "\n".join(
         f"{'*' if m == 1 else ' '}    {m} 54    WS-C3750X-48P      {VERSION:<18} {IMAGE}"
         for m in range(1, ident.members + 1)
@@ -305,7 +301,7 @@ BOOTLDR: C3750E Boot Loader (C3750X-HBOOT-M) Version 15.2(3r)E, RELEASE SOFTWARE
 
 {device} uptime is {uptime}
 System returned to ROM by power-on
-System restarted at {c.hms_first(boot_time)}
+System restarted at {hms_first(boot_time)}
 System image file is "flash:/c3750e-universalk9-mz.152-4.E10/c3750e-universalk9-mz.152-4.E10.bin"
 Last reload reason: power-on
 
@@ -329,27 +325,23 @@ Switch Ports Model              SW Version        SW Image
 Configuration register is 0xF"""
 
 
-def _route_after(line: str, address: str) -> str:
-    return f"ip route {address} 255.255.255.255 {line.split()[4]}"
-
-
-_EDITS = c.EditRules(
-    is_description=lambda line: line.startswith(" description "),
-    rewrite_description=lambda line, text: f" description {text}",
-    is_route=lambda line: (
-        line.startswith("ip route ") and len(line.split()) >= 5 and line.split()[2] != "vrf"
+PLATFORM = LabPlatform(
+    name="cisco_ios",
+    tag="ios",
+    cli=PlatformCli(
+        user_prompt="{name}>",
+        enable_prompt="{name}#",
+        pager_prompt=" --More-- ",
+        paging_off=("terminal length 0",),
+        silent_commands=("terminal width 511",),
+        config_needs_enable=True,
     ),
-    route_after=_route_after,
-)
-
-
-GENERATOR = PlatformGenerator(
-    name=NAME,
     config_commands=("show running-config", "show run"),
     version_commands=("show version", "show ver"),
-    generate_body=generate_body,
-    render_config=render_config,
-    render_version=render_version,
-    edits=_EDITS,
-    planted_secrets=planted_secrets,
+    truncation=Truncation.END_KEYWORD,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
+    edits=EditRules.one_line_each(
+        " description ",
+        ColumnRoute("ip route ", 4, "ip route {address} 255.255.255.255 {hop}", not_vrf=True),
+    ),
 )

@@ -1,53 +1,51 @@
-"""Cisco NX-OS 9.3 on a Nexus 93180YC-FX: ``show running-config`` and ``show version``."""
+"""Cisco NX-OS 9.3 on a Nexus 93180YC-FX: its CLI, ``show running-config`` and ``show version``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
 from datetime import datetime
 
-from confvault_lab.configgen import _common as c
-from confvault_lab.configgen._spec import PlatformGenerator
+from confvault_lab.device_errors import caret_error
+from confvault_lab.generation.clock import ctime, last_change, uptime_parts
+from confvault_lab.generation.edits import ColumnRoute, EditRules
+from confvault_lab.generation.skeleton import Opening, Sections, StandardIdentity, sized_body
+from confvault_lab.generation.values import (
+    CUSTOMERS,
+    SERIAL_CHARS,
+    VLAN_NAMES,
+    cidr,
+    community,
+    crypt_hash,
+    description,
+    lan,
+    pick,
+    plain_secret,
+    protocol_and_ports,
+    subnet_ip,
+)
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
-NAME = "cisco_nxos"
 VERSION = "9.3(10)"
 
 
-@dataclass(frozen=True, slots=True)
-class _Identity:
-    serial: str
-    admin_hash: str
-    community: str
-    tacacs_key: str
-
-
-def _identity(device: str) -> _Identity:
-    rng = c.identity_rng(NAME, device, "identity")
-    return _Identity(
-        serial=f"FDO{rng.randrange(2200, 2700)}{c.pick(rng, c.SERIAL_CHARS, 4)}",
-        admin_hash=c.crypt_hash(rng, "5", 8, 43),
-        community=c.community(rng),
-        tacacs_key=c.plain_secret(rng, 12),
+def draw_identity(rng: random.Random) -> StandardIdentity:
+    return StandardIdentity(
+        hardware_id=f"FDO{rng.randrange(2200, 2700)}{pick(rng, SERIAL_CHARS, 4)}",
+        admin_hash=crypt_hash(rng, "5", 8, 43),
+        community=community(rng),
+        tacacs_key=plain_secret(rng, 12),
     )
 
 
-def planted_secrets(device: str) -> tuple[str, ...]:
-    i = _identity(device)
-    return (i.admin_hash, i.community, i.tacacs_key)
-
-
-def generate_body(device: str, size: int) -> str:
-    ident = _identity(device)
-    rng = c.body_rng(NAME, device, size)
-    base = rng.randrange(0, 200)
-    mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
-    loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    asn = rng.randrange(64512, 65500)
-    peer = f"10.254.{rng.randrange(256)}.{rng.randrange(1, 254, 2)}"
+def assemble_body(device: str, ident: StandardIdentity, opening: Opening, size: int) -> str:
+    rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
+    asn = opening.private_asn()
+    peer = opening.core_peer()
 
     def port(i: int) -> list[tuple[str, str]] | None:
         if i >= 54:
             return None
-        lines = [f"interface Ethernet1/{i + 1}", f"  description {c.description(rng)}"]
+        lines = [f"interface Ethernet1/{i + 1}", f"  description {description(rng)}"]
         if i >= 48:
             lines += ["  switchport mode trunk", "  channel-group 10 mode active"]
         else:
@@ -61,27 +59,27 @@ def generate_body(device: str, size: int) -> str:
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 3000:
             return None
-        vid, (b, o) = 100 + i, c.lan(base, i)
+        vid, (b, o) = 100 + i, lan(base, i)
         svi = (
             f"interface Vlan{vid}\n  no shutdown\n  no ip redirects\n  ip address 10.{b}.{o}.1/24\n"
         )
-        return [("vlans", f"vlan {vid}\n  name {rng.choice(c.VLAN_NAMES)}-{i:03d}"), ("svis", svi)]
+        return [("vlans", f"vlan {vid}\n  name {rng.choice(VLAN_NAMES)}-{i:03d}"), ("svis", svi)]
 
     def acl(i: int) -> list[tuple[str, str]]:
-        head = f"ip access-list ACL-{c.CUSTOMERS[(i // 50) % len(c.CUSTOMERS)]}-{i // 50:02d}\n"
-        proto, ports = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
-        dst = f"10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}/32"
-        src = f"{c.subnet_ip(rng)}/24"
+        head = f"ip access-list ACL-{CUSTOMERS[(i // 50) % len(CUSTOMERS)]}-{i // 50:02d}\n"
+        proto, ports = protocol_and_ports(rng)
+        dst = f"{opening.lan_host()}/32"
+        src = f"{subnet_ip(rng)}/24"
         line = f"  {10 * (i % 50 + 1)} permit {proto} {src} {dst} eq {rng.choice(ports)}"
         return [("acls", (head if i % 50 == 0 else "") + line)]
 
     def route(i: int) -> list[tuple[str, str]]:
-        hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        net = f"{c.cidr(rng, (16, 20, 24))}"
-        return [("routes", f"ip route {net} {hop} name {rng.choice(c.CUSTOMERS)}-{i}")]
+        hop = opening.lan_gateway()
+        net = f"{cidr(rng, (16, 20, 24))}"
+        return [("routes", f"ip route {net} {hop} name {rng.choice(CUSTOMERS)}-{i}")]
 
-    def assemble(s: dict[str, list[str]]) -> str:
-        body = [
+    def assemble(s: Sections) -> list[str]:
+        return [
             "",
             f"version {VERSION} Bios:version 05.47 ",
             f"hostname {device}",
@@ -122,7 +120,7 @@ def generate_body(device: str, size: int) -> str:
             *s.get("ports", []),
             "interface mgmt0",
             "  vrf member management",
-            f"  ip address {mgmt}.{rng_octet}/24",
+            f"  ip address {mgmt}.{mgmt_host}/24",
             "",
             "interface loopback0",
             f"  ip address {loopback}/32",
@@ -141,27 +139,25 @@ def generate_body(device: str, size: int) -> str:
             "    address-family ipv4 unicast",
             "",
         ]
-        return "\n".join(body)
 
-    rng_octet = rng.randrange(10, 250)
-    fixed = len(assemble({})) + 1
-    kinds: list[tuple[float, c.ItemMaker]] = [(0.35, port), (0.3, vlan), (0.25, acl), (0.1, route)]
-    return assemble(c.fill_sections(size - fixed, kinds))
+    mgmt_host = rng.randrange(10, 250)
+    return sized_body(assemble, size, (0.35, port), (0.3, vlan), (0.25, acl), (0.1, route))
 
 
-def render_config(device: str, body: str, now: datetime, session_no: int) -> str:
-    del device
-    changed = c.last_change(now, session_no)
+def render_config(
+    device: str, ident: StandardIdentity, body: str, now: datetime, session_no: int
+) -> str:
+    del device, ident
+    changed = last_change(now, session_no)
     return (
         "!Command: show running-config\n"
-        f"!Running configuration last done at: {c.ctime(changed)}\n"
-        f"!Time: {c.ctime(now)}\n{body}"
+        f"!Running configuration last done at: {ctime(changed)}\n"
+        f"!Time: {ctime(now)}\n{body}"
     )
 
 
-def render_version(device: str, now: datetime, boot_time: datetime) -> str:
-    ident = _identity(device)
-    weeks, days, hours, minutes, seconds = c.uptime_parts(now, boot_time)
+def render_version(device: str, ident: StandardIdentity, now: datetime, boot_time: datetime) -> str:
+    weeks, days, hours, minutes, seconds = uptime_parts(now, boot_time)
     uptime = f"{weeks * 7 + days} day(s), {hours} hour(s), {minutes} minute(s), {seconds} second(s)"
     return f"""Cisco Nexus Operating System (NX-OS) Software
 TAC support: http://www.cisco.com/tac
@@ -178,13 +174,13 @@ Software
 Hardware
   cisco Nexus9000 C93180YC-FX Chassis
   Intel(R) Xeon(R) CPU  D-1528 @ 1.90GHz with 24569628 kB of memory.
-  Processor Board ID {ident.serial}
+  Processor Board ID {ident.hardware_id}
 
   Device name: {device}
   bootflash:  115805356 kB
 Kernel uptime is {uptime}
 
-Last reset at 741852 usecs after {c.ctime(boot_time)}
+Last reset at 741852 usecs after {ctime(boot_time)}
   Reason: Reset Requested by CLI command reload
   System version: {VERSION}
   Service:
@@ -195,25 +191,23 @@ plugin
 Active Package(s):"""
 
 
-def _route_after(line: str, address: str) -> str:
-    return f"ip route {address}/32 {line.split()[3]}"
-
-
-_EDITS = c.EditRules(
-    is_description=lambda line: line.startswith("  description "),
-    rewrite_description=lambda line, text: f"  description {text}",
-    is_route=lambda line: line.startswith("ip route ") and len(line.split()) >= 4,
-    route_after=_route_after,
-)
-
-
-GENERATOR = PlatformGenerator(
-    name=NAME,
+PLATFORM = LabPlatform(
+    name="cisco_nxos",
+    tag="nxos",
+    cli=PlatformCli(
+        user_prompt="{name}#",
+        enable_prompt=None,
+        pager_prompt=" --More-- ",
+        paging_off=("terminal length 0",),
+        silent_commands=("terminal width 511",),
+        error=caret_error("% Invalid command at '^' marker."),
+    ),
     config_commands=("show running-config", "show run"),
     version_commands=("show version",),
-    generate_body=generate_body,
-    render_config=render_config,
-    render_version=render_version,
-    edits=_EDITS,
-    planted_secrets=planted_secrets,
+    # NX-OS prints no end marker: a cut session is recognised by its length alone.
+    truncation=Truncation.LAST_QUARTER,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
+    edits=EditRules.one_line_each(
+        "  description ", ColumnRoute("ip route ", 3, "ip route {address}/32 {hop}")
+    ),
 )

@@ -2,46 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
 from datetime import datetime
 
-from confvault_lab.configgen import _common as c
-from confvault_lab.configgen._spec import PlatformGenerator
+from confvault_lab.device_errors import caret_error
+from confvault_lab.generation.clock import uptime_in_words
+from confvault_lab.generation.edits import ColumnRoute, EditRules
+from confvault_lab.generation.skeleton import Opening, Sections, StandardIdentity, sized_body
+from confvault_lab.generation.values import (
+    CUSTOMERS,
+    VLAN_NAMES,
+    comware_cipher,
+    comware_hash,
+    description,
+    lan,
+    mac,
+    network,
+    protocol_and_ports,
+    subnet_ip,
+)
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
-NAME = "hp_comware"
 RELEASE = "7.1.070, Release 6635P07"
 MODEL = "S6850-56HF"
 
 
-@dataclass(frozen=True, slots=True)
-class _Identity:
-    engine_id: str
-    admin_hash: str
-    community: str
-    tacacs_key: str
-
-
-def _identity(device: str) -> _Identity:
-    rng = c.identity_rng(NAME, device, "identity")
-    return _Identity(
-        engine_id="800063A280" + c.mac(rng, "70baef").upper() + "00000001",
-        admin_hash=c.comware_hash(rng),
-        community=c.comware_cipher(rng),
-        tacacs_key=c.comware_cipher(rng),
+def draw_identity(rng: random.Random) -> StandardIdentity:
+    return StandardIdentity(
+        hardware_id="800063A280" + mac(rng, "70baef").upper() + "00000001",
+        admin_hash=comware_hash(rng),
+        community=comware_cipher(rng),
+        tacacs_key=comware_cipher(rng),
     )
 
 
-def planted_secrets(device: str) -> tuple[str, ...]:
-    i = _identity(device)
-    return (i.admin_hash, i.community, i.tacacs_key)
-
-
-def generate_body(device: str, size: int) -> str:
-    ident = _identity(device)
-    rng = c.body_rng(NAME, device, size)
-    base = rng.randrange(0, 200)
-    mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
-    loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+def assemble_body(device: str, ident: StandardIdentity, opening: Opening, size: int) -> str:
+    rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
     mgmt_host = rng.randrange(10, 250)
     ports = [f"Twenty-FiveGigE1/0/{p}" for p in range(1, 49)] + [
         f"HundredGigE1/0/{p}" for p in range(49, 57)
@@ -53,7 +49,7 @@ def generate_body(device: str, size: int) -> str:
         lines = [
             f"interface {ports[i]}",
             " port link-mode bridge",
-            f" description {c.description(rng)}",
+            f" description {description(rng)}",
         ]
         if ports[i].startswith("Hundred"):
             lines += [
@@ -68,36 +64,36 @@ def generate_body(device: str, size: int) -> str:
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 3000:
             return None
-        vid, (b, o) = 100 + i, c.lan(base, i)
+        vid, (b, o) = 100 + i, lan(base, i)
         svi = f"interface Vlan-interface{vid}\n ip address 10.{b}.{o}.1 255.255.255.0\n#"
         return [
-            ("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n#"),
+            ("vlans", f"vlan {vid}\n name {rng.choice(VLAN_NAMES)}-{i:03d}\n#"),
             ("svis", svi),
         ]
 
     def rule(i: int) -> list[tuple[str, str]]:
         head = (("#\n" if i else "") + f"acl advanced {3001 + i // 40}\n") if i % 40 == 0 else ""
-        proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
-        dst = f"10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        line = f" rule {5 * (i % 40)} permit {proto} source {c.subnet_ip(rng)} 0.0.0.255"
+        proto, ports_ = protocol_and_ports(rng)
+        dst = f"{opening.lan_host()}"
+        line = f" rule {5 * (i % 40)} permit {proto} source {subnet_ip(rng)} 0.0.0.255"
         return [
             ("acls", f"{head}{line} destination {dst} 0 destination-port eq {rng.choice(ports_)}")
         ]
 
     def route(i: int) -> list[tuple[str, str]]:
-        hop = f"10.{base}.0.{rng.randrange(2, 6)}"
+        hop = opening.lan_gateway()
         length = rng.choice((16, 20, 24))
         return [
             (
                 "routes",
-                f" ip route-static {c.network(rng, length)} {length} {hop}"
-                f" description {rng.choice(c.CUSTOMERS)}",
+                f" ip route-static {network(rng, length)} {length} {hop}"
+                f" description {rng.choice(CUSTOMERS)}",
             )
         ]
 
-    def assemble(s: dict[str, list[str]]) -> str:
+    def assemble(s: Sections) -> list[str]:
         acls = s.get("acls", [])
-        body = [
+        return [
             "#",
             f" version {RELEASE}",
             "#",
@@ -136,7 +132,7 @@ def generate_body(device: str, size: int) -> str:
             f" info-center loghost {mgmt}.20",
             "#",
             " snmp-agent",
-            f" snmp-agent local-engineid {ident.engine_id}",
+            f" snmp-agent local-engineid {ident.hardware_id}",
             f" snmp-agent community read cipher {ident.community}",
             " snmp-agent sys-info version v2c v3",
             "#",
@@ -170,29 +166,23 @@ def generate_body(device: str, size: int) -> str:
             " user-role network-operator",
             "#",
         ]
-        return "\n".join(body)
 
-    fixed = len(assemble({})) + 3
-    kinds: list[tuple[float, c.ItemMaker]] = [(0.35, port), (0.3, vlan), (0.25, rule), (0.1, route)]
-    return assemble(c.fill_sections(size - fixed, kinds))
+    # the '#' that closes the ACL block appears only once there is an ACL
+    return sized_body(
+        assemble, size, (0.35, port), (0.3, vlan), (0.25, rule), (0.1, route), overhead=3
+    )
 
 
-def render_config(device: str, body: str, now: datetime, session_no: int) -> str:
-    del device, now, session_no  # Comware prints no volatile line in its configuration
+def render_config(
+    device: str, ident: StandardIdentity, body: str, now: datetime, session_no: int
+) -> str:
+    del device, ident, now, session_no  # Comware prints no volatile line in its configuration
     return f"{body}\nreturn"
 
 
-def render_version(device: str, now: datetime, boot_time: datetime) -> str:
-    del device
-    weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
-    uptime = ", ".join(
-        [
-            c.plural(weeks, "week"),
-            c.plural(days, "day"),
-            c.plural(hours, "hour"),
-            c.plural(minutes, "minute"),
-        ]
-    )
+def render_version(device: str, ident: StandardIdentity, now: datetime, boot_time: datetime) -> str:
+    del device, ident
+    uptime = uptime_in_words(now, boot_time)
     return f"""H3C Comware Software, Version {RELEASE}
 Copyright (c) 2004-2022 New H3C Technologies Co., Ltd. All rights reserved.
 H3C {MODEL} uptime is {uptime}
@@ -216,25 +206,27 @@ CPLD 1 Version:     004
 Release Version:    H3C {MODEL}-6635P07"""
 
 
-def _route_after(line: str, address: str) -> str:
-    return f" ip route-static {address} 32 {line.split()[3]}"
-
-
-_EDITS = c.EditRules(
-    is_description=lambda line: line.startswith(" description "),
-    rewrite_description=lambda line, text: f" description {text}",
-    is_route=lambda line: line.startswith(" ip route-static ") and len(line.split()) >= 4,
-    route_after=_route_after,
-)
-
-
-GENERATOR = PlatformGenerator(
-    name=NAME,
+PLATFORM = LabPlatform(
+    name="hp_comware",
+    tag="comware",
+    cli=PlatformCli(
+        user_prompt="<{name}>",
+        enable_prompt=None,
+        pager_prompt="---- More ----",
+        paging_off=("screen-length disable",),
+        replies={
+            "screen-length disable": "% Screen-length configuration is disabled for current user.",
+        },
+        error=caret_error("% Unrecognized command found at '^' position."),
+        login_question="Press Y or ENTER to continue, N to exit.",
+        login_continue=("", "y"),
+    ),
     config_commands=("display current-configuration",),
     version_commands=("display version",),
-    generate_body=generate_body,
-    render_config=render_config,
-    render_version=render_version,
-    edits=_EDITS,
-    planted_secrets=planted_secrets,
+    truncation=Truncation.END_KEYWORD,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
+    edits=EditRules.one_line_each(
+        " description ",
+        ColumnRoute(" ip route-static ", 3, " ip route-static {address} 32 {hop}"),
+    ),
 )

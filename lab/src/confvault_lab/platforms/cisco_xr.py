@@ -2,97 +2,93 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
 from datetime import datetime
 
-from confvault_lab.configgen import _common as c
-from confvault_lab.configgen._spec import PlatformGenerator
+from confvault_lab.generation.clock import ctime, last_change, uptime_in_words, utc
+from confvault_lab.generation.edits import EditRules
+from confvault_lab.generation.skeleton import Opening, Sections, StandardIdentity, sized_body
+from confvault_lab.generation.values import (
+    CUSTOMERS,
+    SERIAL_CHARS,
+    cidr,
+    cisco_type7,
+    community,
+    crypt_hash,
+    description,
+    lan,
+    pick,
+    protocol_and_ports,
+    subnet_ip,
+)
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
-NAME = "cisco_xr"
 VERSION = "7.3.2"
 
 
-@dataclass(frozen=True, slots=True)
-class _Identity:
-    serial: str
-    admin_hash: str
-    community: str
-    tacacs_key: str
-
-
-def _identity(device: str) -> _Identity:
-    rng = c.identity_rng(NAME, device, "identity")
-    return _Identity(
-        serial=f"FOX{rng.randrange(1800, 2600)}{c.pick(rng, c.SERIAL_CHARS, 4)}",
-        admin_hash=c.crypt_hash(rng, "6", 16, 86),
-        community=c.community(rng),
-        tacacs_key=c.cisco_type7(rng),
+def draw_identity(rng: random.Random) -> StandardIdentity:
+    return StandardIdentity(
+        hardware_id=f"FOX{rng.randrange(1800, 2600)}{pick(rng, SERIAL_CHARS, 4)}",
+        admin_hash=crypt_hash(rng, "6", 16, 86),
+        community=community(rng),
+        tacacs_key=cisco_type7(rng),
     )
-
-
-def planted_secrets(device: str) -> tuple[str, ...]:
-    i = _identity(device)
-    return (i.admin_hash, i.community, i.tacacs_key)
 
 
 def _timestamp(moment: datetime) -> str:
     """XR's first output line: ``Wed Nov 25 10:20:01.123 UTC``."""
-    m = c.utc(moment)
-    return f"{c.ctime(m)[:-5]}.{m.microsecond // 1000:03d} UTC"
+    m = utc(moment)
+    return f"{ctime(m)[:-5]}.{m.microsecond // 1000:03d} UTC"
 
 
-def generate_body(device: str, size: int) -> str:
-    ident = _identity(device)
-    rng = c.body_rng(NAME, device, size)
-    base = rng.randrange(0, 200)
-    mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
-    loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    asn = rng.randrange(64512, 65500)
-    peer = f"10.254.{rng.randrange(256)}.{rng.randrange(1, 254, 2)}"
+def assemble_body(device: str, ident: StandardIdentity, opening: Opening, size: int) -> str:
+    rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
+    asn = opening.private_asn()
+    peer = opening.core_peer()
     mgmt_host = rng.randrange(10, 250)
 
     def port(i: int) -> list[tuple[str, str]] | None:
         # The first 24 items are the line card's ports, then dot1q sub-interfaces on them.
         if i >= 24 + 3900:
             return None
-        b, o = c.lan(base, i)
+        b, o = lan(base, i)
         if i < 24:
             lines = [
                 f"interface TenGigE0/0/0/{i}",
-                f" description {c.description(rng)}",
+                f" description {description(rng)}",
                 " mtu 9192",
             ]
             lines.append(f" ipv4 address 10.{b}.{o}.1 255.255.255.252")
         else:
             vid = 100 + (i - 24)
-            lines = [f"interface TenGigE0/0/0/{i % 24}.{vid}", f" description {c.description(rng)}"]
+            lines = [f"interface TenGigE0/0/0/{i % 24}.{vid}", f" description {description(rng)}"]
             lines += [f" ipv4 address 10.{b}.{o}.1 255.255.255.0", f" encapsulation dot1q {vid}"]
         return [("ports", "\n".join([*lines, "!"]))]
 
     def acl(i: int) -> list[tuple[str, str]]:
-        head = f"ipv4 access-list ACL-{c.CUSTOMERS[(i // 50) % len(c.CUSTOMERS)]}-{i // 50:02d}\n"
-        proto, ports = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
-        dst = f"host 10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        src = f"{c.subnet_ip(rng)} 0.0.0.255"
+        head = f"ipv4 access-list ACL-{CUSTOMERS[(i // 50) % len(CUSTOMERS)]}-{i // 50:02d}\n"
+        proto, ports = protocol_and_ports(rng)
+        dst = f"host {opening.lan_host()}"
+        src = f"{subnet_ip(rng)} 0.0.0.255"
         line = f" {10 * (i % 50 + 1)} permit {proto} {src} {dst} eq {rng.choice(ports)}"
         tail = "\n!" if i % 50 == 49 else ""
         return [("acls", (head if i % 50 == 0 else "") + line + tail)]
 
     def route(i: int) -> list[tuple[str, str]]:
-        hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        return [("routes", f"  {c.cidr(rng, (16, 20, 24))} {hop}")]
+        hop = opening.lan_gateway()
+        return [("routes", f"  {cidr(rng, (16, 20, 24))} {hop}")]
 
     def prefix(i: int) -> list[tuple[str, str]]:
         text = (
-            f"prefix-set PS-{c.CUSTOMERS[(i // 30) % len(c.CUSTOMERS)]}-{i // 30}\n"
+            f"prefix-set PS-{CUSTOMERS[(i // 30) % len(CUSTOMERS)]}-{i // 30}\n"
             if i % 30 == 0
             else ""
         )
-        text += f"  {c.cidr(rng, range(16, 24))} le 24"
+        text += f"  {cidr(rng, range(16, 24))} le 24"
         text += "\nend-set\n!" if i % 30 == 29 else ","
         return [("prefixes", text)]
 
-    def assemble(s: dict[str, list[str]]) -> str:
+    def assemble(s: Sections) -> list[str]:
         acls = s.get("acls", [])
         prefixes = s.get("prefixes", [])
         if acls and not acls[-1].endswith("!"):
@@ -100,7 +96,7 @@ def generate_body(device: str, size: int) -> str:
         if prefixes and not prefixes[-1].endswith("!"):
             # The last set is cut short: its final entry must not carry the continuation comma.
             prefixes = [*prefixes[:-1], prefixes[-1].rstrip(",") + "\nend-set\n!"]
-        body = [
+        return [
             "!",
             f"hostname {device}",
             "clock timezone UTC Etc/UTC",
@@ -153,38 +149,26 @@ def generate_body(device: str, size: int) -> str:
             "ssh server v2",
             "ssh server vrf default",
         ]
-        return "\n".join(body)
 
-    fixed = len(assemble({})) + 1
-    kinds: list[tuple[float, c.ItemMaker]] = [
-        (0.4, port),
-        (0.3, acl),
-        (0.15, route),
-        (0.15, prefix),
-    ]
-    return assemble(c.fill_sections(size - fixed - 24, kinds))
+    # room for the closing lines the assembly adds to a cut-short ACL or prefix-set
+    return sized_body(
+        assemble, size, (0.4, port), (0.3, acl), (0.15, route), (0.15, prefix), overhead=25
+    )
 
 
-def render_config(device: str, body: str, now: datetime, session_no: int) -> str:
-    del device
-    changed = c.last_change(now, session_no)
+def render_config(
+    device: str, ident: StandardIdentity, body: str, now: datetime, session_no: int
+) -> str:
+    del device, ident
+    changed = last_change(now, session_no)
     return (
         f"{_timestamp(now)}\nBuilding configuration...\n!! IOS XR Configuration {VERSION}\n"
-        f"!! Last configuration change at {c.ctime(changed)} by admin\n{body}\nend"
+        f"!! Last configuration change at {ctime(changed)} by admin\n{body}\nend"
     )
 
 
-def render_version(device: str, now: datetime, boot_time: datetime) -> str:
-    ident = _identity(device)
-    weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
-    uptime = ", ".join(
-        [
-            c.plural(weeks, "week"),
-            c.plural(days, "day"),
-            c.plural(hours, "hour"),
-            c.plural(minutes, "minute"),
-        ]
-    )
+def render_version(device: str, ident: StandardIdentity, now: datetime, boot_time: datetime) -> str:
+    uptime = uptime_in_words(now, boot_time)
     return f"""{_timestamp(now)}
 Cisco IOS XR Software, Version {VERSION}
 Copyright (c) 2013-2021 by Cisco Systems, Inc.
@@ -201,11 +185,11 @@ Build Information:
 cisco ASR9K () processor
 System uptime is {uptime}
 
-Chassis serial number: {ident.serial}
+Chassis serial number: {ident.hardware_id}
 Host name: {device}"""
 
 
-def _is_route(line: str) -> bool:
+def _is_static_route(line: str) -> bool:
     # "  10.20.0.0/16 10.1.0.2" under router static; prefix-set entries carry "le".
     parts = line.split()
     return (
@@ -213,25 +197,24 @@ def _is_route(line: str) -> bool:
     )
 
 
-def _route_after(line: str, address: str) -> str:
-    return f"  {address}/32 {line.split()[1]}"
-
-
-_EDITS = c.EditRules(
-    is_description=lambda line: line.startswith(" description "),
-    rewrite_description=lambda line, text: f" description {text}",
-    is_route=_is_route,
-    route_after=_route_after,
-)
-
-
-GENERATOR = PlatformGenerator(
-    name=NAME,
+PLATFORM = LabPlatform(
+    name="cisco_xr",
+    tag="xr",
+    cli=PlatformCli(
+        user_prompt="RP/0/RSP0/CPU0:{name}#",
+        enable_prompt=None,
+        pager_prompt=" --More-- ",
+        paging_off=("terminal length 0",),
+        silent_commands=("terminal width 511",),
+    ),
     config_commands=("show running-config", "show run"),
     version_commands=("show version",),
-    generate_body=generate_body,
-    render_config=render_config,
-    render_version=render_version,
-    edits=_EDITS,
-    planted_secrets=planted_secrets,
+    truncation=Truncation.END_KEYWORD,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
+    edits=EditRules(
+        is_description=lambda line: line.startswith(" description "),
+        rewrite_description=lambda line, text: f" description {text}",
+        is_route=_is_static_route,
+        route_after=lambda line, address: f"  {address}/32 {line.split()[1]}",
+    ),
 )

@@ -2,42 +2,52 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from confvault_lab.configgen import _common as c
-from confvault_lab.configgen._spec import PlatformGenerator
+from confvault_lab.device_errors import caret_error
+from confvault_lab.generation.clock import iso, last_change
+from confvault_lab.generation.edits import EditRules, indent_of
+from confvault_lab.generation.skeleton import Opening, PlantedSecrets, Secret, Sections, sized_body
+from confvault_lab.generation.values import (
+    CUSTOMERS,
+    SITES,
+    cidr,
+    community,
+    crypt_hash,
+    description,
+    junos_nine,
+    lan,
+    pick,
+    protocol_and_ports,
+    subnet_ip,
+)
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
-NAME = "juniper_junos"
 VERSION = "21.4R3-S5.4"
 _SECRET = " ## SECRET-DATA"  # noqa: S105 - the marker Junos prints, not a credential
 
 
 @dataclass(frozen=True, slots=True)
-class _Identity:
+class Identity(PlantedSecrets):
     serial: str
-    root_hash: str
-    admin_hash: str
-    community: str
-    tacacs_secret: str
-    bgp_key: str
+    root_hash: Secret
+    admin_hash: Secret
+    community: Secret
+    tacacs_secret: Secret
+    bgp_key: Secret
 
 
-def _identity(device: str) -> _Identity:
-    rng = c.identity_rng(NAME, device, "identity")
-    return _Identity(
-        serial=f"{c.pick(rng, 'ABCDEFGHJKLMNPRSTUVWXYZ', 2)}{rng.randrange(1000, 9999)}",
-        root_hash=c.crypt_hash(rng, "6", 16, 86),
-        admin_hash=c.crypt_hash(rng, "6", 16, 86),
-        community=c.community(rng),
-        tacacs_secret=c.junos_nine(rng),
-        bgp_key=c.junos_nine(rng),
+def draw_identity(rng: random.Random) -> Identity:
+    return Identity(
+        serial=f"{pick(rng, 'ABCDEFGHJKLMNPRSTUVWXYZ', 2)}{rng.randrange(1000, 9999)}",
+        root_hash=crypt_hash(rng, "6", 16, 86),
+        admin_hash=crypt_hash(rng, "6", 16, 86),
+        community=community(rng),
+        tacacs_secret=junos_nine(rng),
+        bgp_key=junos_nine(rng),
     )
-
-
-def planted_secrets(device: str) -> tuple[str, ...]:
-    i = _identity(device)
-    return (i.root_hash, i.admin_hash, i.community, i.tacacs_secret, i.bgp_key)
 
 
 def _block(depth: int, name: str, *inner: str) -> str:
@@ -50,58 +60,54 @@ def _inet(depth: int, address: str) -> str:
     return _block(depth, "family inet", f"{'    ' * (depth + 1)}address {address};")
 
 
-def generate_body(device: str, size: int) -> str:
-    ident = _identity(device)
-    rng = c.body_rng(NAME, device, size)
-    base = rng.randrange(0, 200)
-    mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
-    loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    asn = rng.randrange(64512, 65500)
-    peer = f"10.254.{rng.randrange(256)}.{rng.randrange(1, 254, 2)}"
-    site = rng.choice(c.SITES).upper()
+def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> str:
+    rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
+    asn = opening.private_asn()
+    peer = opening.core_peer()
+    site = rng.choice(SITES).upper()
     ports = [f"et-0/0/{p}" for p in range(4)] + [f"xe-0/1/{p}" for p in range(8)]
 
     def port(i: int) -> list[tuple[str, str]] | None:
         if i >= len(ports):
             return None
-        b, o = c.lan(base, i)
+        b, o = lan(base, i)
         unit = _block(2, "unit 0", _inet(3, f"10.{b}.{o}.1/30"))
-        desc = f'        description "{c.description(rng)}";'
+        desc = f'        description "{description(rng)}";'
         return [("ports", _block(1, ports[i], desc, unit))]
 
     def unit(i: int) -> list[tuple[str, str]] | None:
         if i >= 3900:
             return None
-        vid, (b, o) = 100 + i, c.lan(base, 100 + i)
-        lines = [f'            description "{c.description(rng)}";', f"            vlan-id {vid};"]
+        vid, (b, o) = 100 + i, lan(base, 100 + i)
+        lines = [f'            description "{description(rng)}";', f"            vlan-id {vid};"]
         return [("units", _block(2, f"unit {vid}", *lines, _inet(3, f"10.{b}.{o}.1/24")))]
 
     def term(i: int) -> list[tuple[str, str]]:
-        proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
+        proto, ports_ = protocol_and_ports(rng)
         match = _block(
             4,
             "from",
-            _block(5, "source-address", f"{' ' * 24}{c.subnet_ip(rng)}/24;"),
+            _block(5, "source-address", f"{' ' * 24}{subnet_ip(rng)}/24;"),
             f"{' ' * 20}protocol {proto};",
             f"{' ' * 20}destination-port {rng.choice(ports_)};",
         )
         return [("terms", _block(3, f"term T{i:04d}", match, f"{' ' * 16}then accept;"))]
 
     def route(i: int) -> list[tuple[str, str]]:
-        hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        net = f"{c.cidr(rng, (16, 20, 24))}"
+        hop = opening.lan_gateway()
+        net = f"{cidr(rng, (16, 20, 24))}"
         return [("routes", f"        route {net} next-hop {hop};")]
 
     def prefix_list(i: int) -> list[tuple[str, str]]:
-        entries = [f"        {c.cidr(rng, range(16, 25))};" for _ in range(rng.randrange(2, 9))]
+        entries = [f"        {cidr(rng, range(16, 25))};" for _ in range(rng.randrange(2, 9))]
         return [
             (
                 "prefixes",
-                _block(1, f"prefix-list PL-{c.CUSTOMERS[i % len(c.CUSTOMERS)]}-{i}", *entries),
+                _block(1, f"prefix-list PL-{CUSTOMERS[i % len(CUSTOMERS)]}-{i}", *entries),
             )
         ]
 
-    def assemble(s: dict[str, list[str]]) -> str:
+    def assemble(s: Sections) -> list[str]:
         system = [
             f"    host-name {device};",
             f"    domain-name {site.lower()}.core.example.net;",
@@ -211,26 +217,28 @@ def generate_body(device: str, size: int) -> str:
             _block(0, "routing-options", *routing),
             _block(0, "protocols", *protocols),
         ]
-        return "\n".join(part for part in body if part)
+        return [part for part in body if part]
 
-    fixed = len(assemble({})) + 1 + len("policy-options {\n}\n")
-    kinds: list[tuple[float, c.ItemMaker]] = [
+    # the policy-options block appears only once it holds a prefix list
+    return sized_body(
+        assemble,
+        size,
         (0.15, port),
         (0.35, unit),
         (0.25, term),
         (0.1, route),
         (0.15, prefix_list),
-    ]
-    return assemble(c.fill_sections(size - fixed, kinds))
+        overhead=1 + len("policy-options {\n}\n"),
+    )
 
 
-def render_config(device: str, body: str, now: datetime, session_no: int) -> str:
-    del device
-    return f"## Last commit: {c.iso(c.last_change(now, session_no))} UTC by admin\n{body}"
+def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
+    del device, ident
+    return f"## Last commit: {iso(last_change(now, session_no))} UTC by admin\n{body}"
 
 
-def render_version(device: str, now: datetime, boot_time: datetime) -> str:
-    del now, boot_time
+def render_version(device: str, ident: Identity, now: datetime, boot_time: datetime) -> str:
+    del ident, now, boot_time
     build = "20230621.bea8f9a_builder_stable_12_214"
     return f"""Hostname: {device}
 Model: mx204
@@ -247,29 +255,38 @@ JUNOS Routing Software Suite [{VERSION}]"""
 
 
 def _rewrite_description(line: str, text: str) -> str:
-    return f'{c.indent_of(line)}description "{text}";'
+    return f'{indent_of(line)}description "{text}";'
 
 
 def _route_after(line: str, address: str) -> str:
     hop = line.split("next-hop ", 1)[1]
-    return f"{c.indent_of(line)}route {address}/32 next-hop {hop}"
+    return f"{indent_of(line)}route {address}/32 next-hop {hop}"
 
 
-_EDITS = c.EditRules(
-    is_description=lambda line: line.lstrip(" ").startswith('description "'),
-    rewrite_description=_rewrite_description,
-    is_route=lambda line: line.lstrip(" ").startswith("route ") and " next-hop " in line,
-    route_after=_route_after,
-)
-
-
-GENERATOR = PlatformGenerator(
-    name=NAME,
+PLATFORM = LabPlatform(
+    name="juniper_junos",
+    tag="junos",
+    cli=PlatformCli(
+        user_prompt="{user}@{name}> ",
+        enable_prompt=None,
+        pager_prompt="---(more)---",
+        paging_off=("set cli screen-length 0",),
+        replies={
+            "set cli screen-length 0": "Screen length set to 0",
+            "set cli screen-width 511": "Screen width set to 511",
+            "set cli complete-on-space off": "Disabling complete-on-space",
+        },
+        error=caret_error("unknown command."),
+        no_paging_pipe="| no-more",
+    ),
     config_commands=("show configuration", "show configuration | no-more"),
     version_commands=("show version",),
-    generate_body=generate_body,
-    render_config=render_config,
-    render_version=render_version,
-    edits=_EDITS,
-    planted_secrets=planted_secrets,
+    truncation=Truncation.CLOSING_BRACES,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
+    edits=EditRules(
+        is_description=lambda line: line.lstrip(" ").startswith('description "'),
+        rewrite_description=_rewrite_description,
+        is_route=lambda line: line.lstrip(" ").startswith("route ") and " next-hop " in line,
+        route_after=_route_after,
+    ),
 )

@@ -2,46 +2,43 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
 from datetime import datetime, timedelta
 
-from confvault_lab.configgen import _common as c
-from confvault_lab.configgen._spec import PlatformGenerator
+from confvault_lab.device_errors import caret_error
+from confvault_lab.generation.clock import iso, last_change, plural, uptime_parts
+from confvault_lab.generation.edits import ColumnRoute, EditRules
+from confvault_lab.generation.skeleton import Opening, Sections, StandardIdentity, sized_body
+from confvault_lab.generation.values import (
+    CUSTOMERS,
+    VLAN_NAMES,
+    description,
+    dotted_mask,
+    huawei_cipher,
+    huawei_irreversible,
+    lan,
+    mac,
+    network,
+    protocol_and_ports,
+    subnet_ip,
+)
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
-NAME = "huawei"
 VERSION = "V200R011C10SPC600"
 MODEL = "S5720-52X-EI-AC"
 
 
-@dataclass(frozen=True, slots=True)
-class _Identity:
-    engine_id: str
-    admin_hash: str
-    community: str
-    tacacs_key: str
-
-
-def _identity(device: str) -> _Identity:
-    rng = c.identity_rng(NAME, device, "identity")
-    return _Identity(
-        engine_id="800007DB03" + c.mac(rng, "4c1fcc").upper(),
-        admin_hash=c.huawei_irreversible(rng),
-        community=c.huawei_cipher(rng),
-        tacacs_key=c.huawei_cipher(rng, 32),
+def draw_identity(rng: random.Random) -> StandardIdentity:
+    return StandardIdentity(
+        hardware_id="800007DB03" + mac(rng, "4c1fcc").upper(),
+        admin_hash=huawei_irreversible(rng),
+        community=huawei_cipher(rng),
+        tacacs_key=huawei_cipher(rng, 32),
     )
 
 
-def planted_secrets(device: str) -> tuple[str, ...]:
-    i = _identity(device)
-    return (i.admin_hash, i.community, i.tacacs_key)
-
-
-def generate_body(device: str, size: int) -> str:
-    ident = _identity(device)
-    rng = c.body_rng(NAME, device, size)
-    base = rng.randrange(0, 200)
-    mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
-    loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+def assemble_body(device: str, ident: StandardIdentity, opening: Opening, size: int) -> str:
+    rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
     mgmt_host = rng.randrange(10, 250)
     ports = [f"GigabitEthernet0/0/{p}" for p in range(1, 49)] + [
         f"XGigabitEthernet0/0/{p}" for p in range(1, 5)
@@ -50,7 +47,7 @@ def generate_body(device: str, size: int) -> str:
     def port(i: int) -> list[tuple[str, str]] | None:
         if i >= len(ports):
             return None
-        lines = [f"interface {ports[i]}", f" description {c.description(rng)}"]
+        lines = [f"interface {ports[i]}", f" description {description(rng)}"]
         if ports[i].startswith("X"):
             lines += [" port link-type trunk", " port trunk allow-pass vlan 2 to 4094"]
         else:
@@ -65,34 +62,34 @@ def generate_body(device: str, size: int) -> str:
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 3000:
             return None
-        vid, (b, o) = 100 + i, c.lan(base, i)
-        vlanif = f"interface Vlanif{vid}\n description {rng.choice(c.VLAN_NAMES)}\n"
+        vid, (b, o) = 100 + i, lan(base, i)
+        vlanif = f"interface Vlanif{vid}\n description {rng.choice(VLAN_NAMES)}\n"
         vlanif += f" ip address 10.{b}.{o}.1 255.255.255.0\n dhcp select relay\n#"
         return [
-            ("vlans", f"vlan {vid}\n name {rng.choice(c.VLAN_NAMES)}-{i:03d}\n#"),
+            ("vlans", f"vlan {vid}\n name {rng.choice(VLAN_NAMES)}-{i:03d}\n#"),
             ("vlanifs", vlanif),
         ]
 
     def rule(i: int) -> list[tuple[str, str]]:
         head = ("#\n" if i else "") + f"acl number {3001 + i // 40}\n" if i % 40 == 0 else ""
-        proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
-        dst = f"10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        line = f" rule {5 * (i % 40 + 1)} permit {proto} source {c.subnet_ip(rng)} 0.0.0.255"
+        proto, ports_ = protocol_and_ports(rng)
+        dst = f"{opening.lan_host()}"
+        line = f" rule {5 * (i % 40 + 1)} permit {proto} source {subnet_ip(rng)} 0.0.0.255"
         return [
             ("acls", f"{head}{line} destination {dst} 0 destination-port eq {rng.choice(ports_)}")
         ]
 
     def route(i: int) -> list[tuple[str, str]]:
-        hop = f"10.{base}.0.{rng.randrange(2, 6)}"
+        hop = opening.lan_gateway()
         length = rng.choice((16, 20, 24))
-        net, mask = c.network(rng, length), c.dotted_mask(length)
+        net, mask = network(rng, length), dotted_mask(length)
         return [
-            ("routes", f" ip route-static {net} {mask} {hop} description {rng.choice(c.CUSTOMERS)}")
+            ("routes", f" ip route-static {net} {mask} {hop} description {rng.choice(CUSTOMERS)}")
         ]
 
-    def assemble(s: dict[str, list[str]]) -> str:
+    def assemble(s: Sections) -> list[str]:
         acls = s.get("acls", [])
-        body = [
+        return [
             "#",
             f" sysname {device}",
             "#",
@@ -137,7 +134,7 @@ def generate_body(device: str, size: int) -> str:
             *s.get("routes", []),
             "#",
             " snmp-agent",
-            f" snmp-agent local-engineid {ident.engine_id}",
+            f" snmp-agent local-engineid {ident.hardware_id}",
             f" snmp-agent community read cipher {ident.community}",
             " snmp-agent sys-info version v2c v3",
             "#",
@@ -154,20 +151,22 @@ def generate_body(device: str, size: int) -> str:
             " protocol inbound ssh",
             "#",
         ]
-        return "\n".join(body)
 
-    fixed = len(assemble({})) + 3
-    kinds: list[tuple[float, c.ItemMaker]] = [(0.35, port), (0.3, vlan), (0.25, rule), (0.1, route)]
-    return assemble(c.fill_sections(size - fixed, kinds))
+    # the '#' that closes the ACL block appears only once there is an ACL
+    return sized_body(
+        assemble, size, (0.35, port), (0.3, vlan), (0.25, rule), (0.1, route), overhead=3
+    )
 
 
 def _stamp(moment: datetime) -> str:
-    return f"{c.iso(moment)}+00:00"
+    return f"{iso(moment)}+00:00"
 
 
-def render_config(device: str, body: str, now: datetime, session_no: int) -> str:
-    del device
-    changed = c.last_change(now, session_no)
+def render_config(
+    device: str, ident: StandardIdentity, body: str, now: datetime, session_no: int
+) -> str:
+    del device, ident
+    changed = last_change(now, session_no)
     return (
         f"!Software Version {VERSION}\n"
         f"!Last configuration was updated at {_stamp(changed)} by admin\n"
@@ -176,11 +175,11 @@ def render_config(device: str, body: str, now: datetime, session_no: int) -> str
     )
 
 
-def render_version(device: str, now: datetime, boot_time: datetime) -> str:
-    del device
-    weeks, days, hours, minutes, _ = c.uptime_parts(now, boot_time)
-    days_text = c.plural(weeks * 7 + days, "day")
-    uptime = f"{days_text}, {c.plural(hours, 'hour')}, {c.plural(minutes, 'minute')}"
+def render_version(device: str, ident: StandardIdentity, now: datetime, boot_time: datetime) -> str:
+    del device, ident
+    weeks, days, hours, minutes, _ = uptime_parts(now, boot_time)
+    days_text = plural(weeks * 7 + days, "day")
+    uptime = f"{days_text}, {plural(hours, 'hour')}, {plural(minutes, 'minute')}"
     return f"""Huawei Versatile Routing Platform Software
 VRP (R) software, Version 5.170 ({MODEL[:5]} {VERSION})
 Copyright (C) 2000-2019 HUAWEI TECH CO., LTD
@@ -196,25 +195,30 @@ CPLD   Version   : 0106
 Software Version   : VRP (R) Software, Version 5.170 ({VERSION})"""
 
 
-def _route_after(line: str, address: str) -> str:
-    return f" ip route-static {address} 255.255.255.255 {line.split()[4]}"
-
-
-_EDITS = c.EditRules(
-    is_description=lambda line: line.startswith(" description "),
-    rewrite_description=lambda line, text: f" description {text}",
-    is_route=lambda line: line.startswith(" ip route-static ") and len(line.split()) >= 5,
-    route_after=_route_after,
-)
-
-
-GENERATOR = PlatformGenerator(
-    name=NAME,
+PLATFORM = LabPlatform(
+    name="huawei",
+    tag="vrp",
+    cli=PlatformCli(
+        user_prompt="<{name}>",
+        enable_prompt=None,
+        pager_prompt="  ---- More ----",
+        paging_off=("screen-length 0 temporary",),
+        replies={
+            "screen-length 0 temporary": (
+                "Info: The configuration takes effect on the current user terminal interface only."
+            ),
+        },
+        error=caret_error("Error: Unrecognized command found at '^' position."),
+        login_question="Warning: The password has expired.\r\n"
+        "The password needs to be changed. Change now? [Y/N]: ",
+        login_continue=("n",),
+    ),
     config_commands=("display current-configuration",),
     version_commands=("display version",),
-    generate_body=generate_body,
-    render_config=render_config,
-    render_version=render_version,
-    edits=_EDITS,
-    planted_secrets=planted_secrets,
+    truncation=Truncation.END_KEYWORD,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
+    edits=EditRules.one_line_each(
+        " description ",
+        ColumnRoute(" ip route-static ", 4, " ip route-static {address} 255.255.255.255 {hop}"),
+    ),
 )

@@ -1,4 +1,4 @@
-"""Helpers shared by the platform generators: seeded randomness, sizing, secrets, times, edits.
+"""Values shared by the platform generators: seeded randomness, secrets, names and addresses.
 
 Everything is a pure function of its arguments. Randomness always comes from a ``random.Random``
 seeded with a string (string seeds hash with SHA-512, so they are stable across processes, unlike
@@ -8,11 +8,7 @@ seeded with a string (string seeds hash with SHA-512, so they are stable across 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-
-from confvault_lab.errors import LabError
+from collections.abc import Sequence
 
 # --- seeded randomness -------------------------------------------------------------------------
 
@@ -122,6 +118,11 @@ TCP_PORTS = (22, 25, 53, 80, 110, 143, 389, 443, 445, 636, 1433, 1521, 3306, 338
 UDP_PORTS = (53, 67, 69, 123, 161, 162, 500, 514, 1812, 1813, 4500, 5060)
 
 
+def protocol_and_ports(rng: random.Random) -> tuple[str, tuple[int, ...]]:
+    """Mostly TCP, as in real filters; the ports to pick the rule's destination port from."""
+    return ("tcp", TCP_PORTS) if rng.random() < 0.7 else ("udp", UDP_PORTS)
+
+
 def description(rng: random.Random) -> str:
     kind = rng.randrange(4)
     if kind == 0:
@@ -174,116 +175,3 @@ def route_prefix(n: int) -> str:
 
 def mac(rng: random.Random, oui: str) -> str:
     return oui + "".join(f"{rng.randrange(256):02x}" for _ in range(3))
-
-
-# --- sizing ------------------------------------------------------------------------------------
-
-# An item maker returns the (section, text) pieces one more item adds, or None when the platform
-# cannot hold more of that kind (e.g. every front port is configured).
-ItemMaker = Callable[[int], Sequence[tuple[str, str]] | None]
-
-
-def fill_sections(budget: int, kinds: Sequence[tuple[float, ItemMaker]]) -> dict[str, list[str]]:
-    """Add items, keeping each kind near its weight, until ``budget`` bytes are used.
-
-    A kind whose next item would overshoot the budget is retired; smaller kinds keep filling, so the
-    result lands within one small item of the budget. Each text costs ``len + 1`` (its newline).
-    """
-    sections: dict[str, list[str]] = {}
-    used = [0] * len(kinds)
-    count = [0] * len(kinds)
-    active = list(range(len(kinds)))
-    total = 0
-    while active and total < budget:
-        k = min(active, key=lambda i: used[i] / kinds[i][0])
-        pieces = kinds[k][1](count[k])
-        cost = 0 if pieces is None else sum(len(text) + 1 for _, text in pieces)
-        if pieces is None or total + cost > budget:
-            active.remove(k)
-            continue
-        for section, text in pieces:
-            sections.setdefault(section, []).append(text)
-        used[k] += cost
-        total += cost
-        count[k] += 1
-    return sections
-
-
-# --- times -------------------------------------------------------------------------------------
-
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def utc(moment: datetime) -> datetime:
-    """Naive datetimes are taken as UTC (the lab's clock)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def last_change(now: datetime, session_no: int) -> datetime:
-    """A plausible 'last configuration change' time that moves with every session."""
-    return utc(now) - timedelta(seconds=60 + (session_no * 7919) % 86_400)
-
-
-def ctime(moment: datetime) -> str:
-    """``Wed Nov 25 10:20:01 2026`` with the day padded like C ``ctime``."""
-    m = utc(moment)
-    return f"{DAYS[m.weekday()]} {MONTHS[m.month - 1]} {m.day:>2} {m:%H:%M:%S} {m.year}"
-
-
-def hms_first(moment: datetime) -> str:
-    """IOS style ``10:15:32 UTC Wed Nov 25 2026``."""
-    m = utc(moment)
-    return f"{m:%H:%M:%S} UTC {DAYS[m.weekday()]} {MONTHS[m.month - 1]} {m.day} {m.year}"
-
-
-def iso(moment: datetime) -> str:
-    return f"{utc(moment):%Y-%m-%d %H:%M:%S}"
-
-
-def uptime_parts(now: datetime, boot_time: datetime) -> tuple[int, int, int, int, int]:
-    """(weeks, days, hours, minutes, seconds) between boot and now, never negative."""
-    seconds = max(0, int((utc(now) - utc(boot_time)).total_seconds()))
-    minutes, sec = divmod(seconds, 60)
-    hours, minute = divmod(minutes, 60)
-    days, hour = divmod(hours, 24)
-    weeks, day = divmod(days, 7)
-    return weeks, day, hour, minute, sec
-
-
-def plural(value: int, unit: str) -> str:
-    return f"{value} {unit}" if value == 1 else f"{value} {unit}s"
-
-
-# --- edits -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EditRules:
-    """How to find and rewrite an interface description and a static route in one platform."""
-
-    is_description: Callable[[str], bool]
-    rewrite_description: Callable[[str, str], str]  # (line, new text) -> line
-    is_route: Callable[[str], bool]
-    route_after: Callable[[str, str], str]  # (existing route line, new /32 address) -> new line
-
-
-def edit_body(platform: str, body: str, n: int, rules: EditRules) -> str:
-    """The n-th small edit: even n rewrite one description, odd n add one static route."""
-    lines = body.split("\n")
-    rng = random.Random(f"{platform}:edit:{n}")
-    descriptions = [i for i, line in enumerate(lines) if rules.is_description(line)]
-    routes = [i for i, line in enumerate(lines) if rules.is_route(line)]
-    if not descriptions and not routes:
-        raise LabError(f"{platform}: body has no interface description or static route to edit")
-    if descriptions and (n % 2 == 0 or not routes):
-        at = descriptions[rng.randrange(len(descriptions))]
-        lines[at] = rules.rewrite_description(lines[at], f"{description(rng)} CHG{n:07d}")
-    else:
-        at = routes[rng.randrange(len(routes))]
-        lines.insert(at + 1, rules.route_after(lines[at], route_prefix(n)))
-    return "\n".join(lines)
-
-
-def indent_of(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" "))]

@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from confvault_lab.configgen import _common as c
-from confvault_lab.configgen._spec import PlatformGenerator
+from confvault_lab.generation.clock import MONTHS, iso, uptime_parts, utc
+from confvault_lab.generation.edits import EditRules
+from confvault_lab.generation.skeleton import Opening, PlantedSecrets, Secret, Sections, sized_body
+from confvault_lab.generation.values import (
+    CUSTOMERS,
+    SITES,
+    VLAN_NAMES,
+    cidr,
+    community,
+    description,
+    lan,
+    pick,
+    plain_secret,
+    protocol_and_ports,
+    subnet_ip,
+)
+from confvault_lab.lab_platform import ConfigGenerator, LabPlatform, PlatformCli, Truncation
 
-NAME = "mikrotik_routeros"
 _WRAP_AT = 80  # /export breaks long lines with " \" and continues with four spaces
 
 
 @dataclass(frozen=True, slots=True)
-class _Identity:
+class Identity(PlantedSecrets):
     v7: bool
     software_id: str
     serial: str
-    ppp_password: str
-    radius_secret: str
-    key: str  # v7: IPsec identity secret; v6: wpa2-pre-shared-key
-    ospf_key: str  # v6 only: authentication-key on the OSPF interface
-    community: str  # the SNMP community's name is its password
+    ppp_password: Secret
+    radius_secret: Secret
+    key: Secret  # v7: IPsec identity secret; v6: wpa2-pre-shared-key
+    community: Secret  # the SNMP community's name is its password
+    ospf_key: Secret  # v6 only: authentication-key on the OSPF interface
+
+    @property
+    def planted_secrets(self) -> tuple[str, ...]:
+        secrets = (self.ppp_password, self.radius_secret, self.key, self.community)
+        return secrets if self.v7 else (*secrets, self.ospf_key)
 
     @property
     def version(self) -> str:
@@ -32,25 +52,18 @@ class _Identity:
         return "CCR2004-1G-12S+2XS" if self.v7 else "RB4011iGS+5HacQ2HnD"
 
 
-def _identity(device: str) -> _Identity:
-    rng = c.identity_rng(NAME, device, "identity")
+def draw_identity(rng: random.Random) -> Identity:
     upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    return _Identity(
+    return Identity(
         v7=rng.random() < 0.6,
-        software_id=f"{c.pick(rng, upper, 4)}-{c.pick(rng, upper, 4)}",
-        serial=c.pick(rng, "0123456789ABCDEF", 12),
-        ppp_password=c.plain_secret(rng),
-        radius_secret=c.plain_secret(rng),
-        key=c.plain_secret(rng, 20),
-        ospf_key=c.plain_secret(rng, 12),
-        community=c.community(rng),
+        software_id=f"{pick(rng, upper, 4)}-{pick(rng, upper, 4)}",
+        serial=pick(rng, "0123456789ABCDEF", 12),
+        ppp_password=plain_secret(rng),
+        radius_secret=plain_secret(rng),
+        key=plain_secret(rng, 20),
+        ospf_key=plain_secret(rng, 12),
+        community=community(rng),
     )
-
-
-def planted_secrets(device: str) -> tuple[str, ...]:
-    i = _identity(device)
-    secrets = (i.ppp_password, i.radius_secret, i.key, i.community)
-    return secrets + (() if i.v7 else (i.ospf_key,))
 
 
 def _value(text: str) -> str:
@@ -76,13 +89,9 @@ def _wrap(line: str) -> str:
     return " \\\n    ".join(pieces)
 
 
-def generate_body(device: str, size: int) -> str:
-    ident = _identity(device)
-    rng = c.body_rng(NAME, device, size)
-    base = rng.randrange(0, 200)
-    mgmt = f"10.{rng.randrange(200, 250)}.{rng.randrange(256)}"
-    loopback = f"10.255.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    site = rng.choice(c.SITES).upper()
+def assemble_body(device: str, ident: Identity, opening: Opening, size: int) -> str:
+    rng, base, mgmt, loopback = opening.rng, opening.base, opening.mgmt, opening.loopback
+    site = rng.choice(SITES).upper()
     if ident.v7:
         ports = ["ether1"] + [f"sfp-sfpplus{p}" for p in range(1, 13)] + ["sfp28-1", "sfp28-2"]
     else:
@@ -92,14 +101,14 @@ def generate_body(device: str, size: int) -> str:
         if i >= len(ports):
             return None
         return [
-            ("ports", f"set [ find default-name={ports[i]} ] comment={_value(c.description(rng))}")
+            ("ports", f"set [ find default-name={ports[i]} ] comment={_value(description(rng))}")
         ]
 
     def vlan(i: int) -> list[tuple[str, str]] | None:
         if i >= 3000:
             return None
-        vid, (b, o) = 100 + i, c.lan(base, i)
-        name = f"{rng.choice(c.VLAN_NAMES)}-{i:03d}"
+        vid, (b, o) = 100 + i, lan(base, i)
+        name = f"{rng.choice(VLAN_NAMES)}-{i:03d}"
         return [
             (
                 "vlans",
@@ -112,22 +121,22 @@ def generate_body(device: str, size: int) -> str:
         ]
 
     def rule(i: int) -> list[tuple[str, str]]:
-        proto, ports_ = ("tcp", c.TCP_PORTS) if rng.random() < 0.7 else ("udp", c.UDP_PORTS)
-        text = f'add action=accept chain=forward comment="{rng.choice(c.CUSTOMERS)} {i}" '
-        text += f"dst-address=10.{base}.{rng.randrange(256)}.{rng.randrange(1, 255)} "
-        text += f"dst-port={rng.choice(ports_)} protocol={proto} src-address={c.subnet_ip(rng)}/24"
+        proto, ports_ = protocol_and_ports(rng)
+        text = f'add action=accept chain=forward comment="{rng.choice(CUSTOMERS)} {i}" '
+        text += f"dst-address={opening.lan_host()} "
+        text += f"dst-port={rng.choice(ports_)} protocol={proto} src-address={subnet_ip(rng)}/24"
         return [("filters", _wrap(text))]
 
     def route(i: int) -> list[tuple[str, str]]:
-        hop = f"10.{base}.0.{rng.randrange(2, 6)}"
-        net = f"{c.cidr(rng, (16, 20, 24))}"
+        hop = opening.lan_gateway()
+        net = f"{cidr(rng, (16, 20, 24))}"
         return [("routes", f"add dst-address={net} gateway={hop}")]
 
     def listed(i: int) -> list[tuple[str, str]]:
-        text = f"add address={c.subnet_ip(rng)}/24 list={rng.choice(c.CUSTOMERS).lower()}-nets"
+        text = f"add address={subnet_ip(rng)}/24 list={rng.choice(CUSTOMERS).lower()}-nets"
         return [("lists", text)]
 
-    def assemble(s: dict[str, list[str]]) -> str:
+    def assemble(s: Sections) -> list[str]:
         body = [
             "/interface bridge",
             "add name=bridge1 protocol-mode=rstp vlan-filtering=yes",
@@ -223,29 +232,30 @@ def generate_body(device: str, size: int) -> str:
         else:
             body += ["/system ntp client", f"set enabled=yes primary-ntp={mgmt}.123"]
         body += ["/user aaa", "set use-radius=yes"]
-        return "\n".join(body)
+        return body
 
-    fixed = len(assemble({})) + len("/interface vlan\n")
-    kinds: list[tuple[float, c.ItemMaker]] = [
+    # the /interface vlan header appears only once there is a VLAN
+    return sized_body(
+        assemble,
+        size,
         (0.1, port),
         (0.3, vlan),
         (0.3, rule),
         (0.15, route),
         (0.15, listed),
-    ]
-    return assemble(c.fill_sections(size - fixed, kinds))
+        overhead=len("/interface vlan\n"),
+    )
 
 
 def _header_time(moment: datetime, v7: bool) -> str:
-    m = c.utc(moment)
+    m = utc(moment)
     if v7:
-        return c.iso(m)
-    return f"{c.MONTHS[m.month - 1].lower()}/{m.day:02d}/{m.year} {m:%H:%M:%S}"
+        return iso(m)
+    return f"{MONTHS[m.month - 1].lower()}/{m.day:02d}/{m.year} {m:%H:%M:%S}"
 
 
-def render_config(device: str, body: str, now: datetime, session_no: int) -> str:
-    del session_no
-    ident = _identity(device)
+def render_config(device: str, ident: Identity, body: str, now: datetime, session_no: int) -> str:
+    del device, session_no
     return (
         f"# {_header_time(now, ident.v7)} by RouterOS {ident.version}\n"
         f"# software id = {ident.software_id}\n#\n# model = {ident.model}\n"
@@ -253,14 +263,13 @@ def render_config(device: str, body: str, now: datetime, session_no: int) -> str
     )
 
 
-def render_version(device: str, now: datetime, boot_time: datetime) -> str:
-    ident = _identity(device)
-    weeks, days, hours, minutes, seconds = c.uptime_parts(now, boot_time)
+def render_version(device: str, ident: Identity, now: datetime, boot_time: datetime) -> str:
+    weeks, days, hours, minutes, seconds = uptime_parts(now, boot_time)
     uptime = "".join(
         f"{v}{u}" for v, u in ((weeks, "w"), (days, "d"), (hours, "h"), (minutes, "m")) if v
     )
-    tick = int(c.utc(now).timestamp())
-    up_s = max(0, int((c.utc(now) - c.utc(boot_time)).total_seconds()))
+    tick = int(utc(now).timestamp())
+    up_s = max(0, int((utc(now) - utc(boot_time)).total_seconds()))
     fields = [
         ("uptime", f"{uptime}{seconds}s"),
         ("version", f"{ident.version} (stable)"),
@@ -298,23 +307,36 @@ def _route_after(line: str, address: str) -> str:
     return f"add dst-address={address}/32 gateway={gateway}"
 
 
-_EDITS = c.EditRules(
-    is_description=lambda line: line.startswith("set [ find default-name=") and " comment=" in line,
-    rewrite_description=_rewrite_description,
-    is_route=lambda line: (
-        line.startswith("add dst-address=") and " gateway=" in line and "\\" not in line
+def _bad_command(prompt: str, line: str, token_index: int) -> str:
+    tokens = line.split() or [""]
+    return f"bad command name {tokens[0]} (line 1 column 1)"
+
+
+PLATFORM = LabPlatform(
+    name="mikrotik_routeros",
+    tag="ros",
+    cli=PlatformCli(
+        user_prompt="[{user}@{name}] > ",
+        enable_prompt=None,
+        pager_prompt=None,
+        paging_off=(),
+        error=_bad_command,
+        fault_pager_prompt="-- [Q quit|D dump|down]",
+        login_question="Do you want to see the software license? [Y/n]: ",
+        login_continue=("n",),
     ),
-    route_after=_route_after,
-)
-
-
-GENERATOR = PlatformGenerator(
-    name=NAME,
     config_commands=("/export",),
     version_commands=("/system resource print",),
-    generate_body=generate_body,
-    render_config=render_config,
-    render_version=render_version,
-    edits=_EDITS,
-    planted_secrets=planted_secrets,
+    truncation=Truncation.OPEN_CONTINUATION,
+    generator=ConfigGenerator(draw_identity, assemble_body, render_config, render_version),
+    edits=EditRules(
+        is_description=lambda line: (
+            line.startswith("set [ find default-name=") and " comment=" in line
+        ),
+        rewrite_description=_rewrite_description,
+        is_route=lambda line: (
+            line.startswith("add dst-address=") and " gateway=" in line and "\\" not in line
+        ),
+        route_after=_route_after,
+    ),
 )

@@ -8,19 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from confvault_lab.configgen import (
-    _common,
-    arista_eos,
-    cisco_ios,
-    cisco_nxos,
-    cisco_xr,
-    hp_comware,
-    huawei,
-    juniper_junos,
-    mikrotik_routeros,
-)
-from confvault_lab.configgen._spec import PlatformGenerator
 from confvault_lab.errors import LabError
+from confvault_lab.platforms import BY_NAME, NAMES, platform_named
 
 __all__ = [
     "CONFIG_COMMANDS",
@@ -33,43 +22,21 @@ __all__ = [
     "render_version",
 ]
 
+PLATFORMS: tuple[str, ...] = NAMES
 MIN_SIZE = 2_000
 MAX_SIZE = 2_000_000
 
-_GENERATORS: dict[str, PlatformGenerator] = {
-    module.GENERATOR.name: module.GENERATOR
-    for module in (
-        cisco_ios,
-        cisco_nxos,
-        cisco_xr,
-        arista_eos,
-        juniper_junos,
-        huawei,
-        mikrotik_routeros,
-        hp_comware,
-    )
-}
-
-PLATFORMS: tuple[str, ...] = tuple(_GENERATORS)
 CONFIG_COMMANDS: dict[str, tuple[str, ...]] = {
-    name: gen.config_commands for name, gen in _GENERATORS.items()
+    name: platform.config_commands for name, platform in BY_NAME.items()
 }
 VERSION_COMMANDS: dict[str, tuple[str, ...]] = {
-    name: gen.version_commands for name, gen in _GENERATORS.items()
+    name: platform.version_commands for name, platform in BY_NAME.items()
 }
-
-
-def _generator(platform: str) -> PlatformGenerator:
-    try:
-        return _GENERATORS[platform]
-    except KeyError:
-        known = ", ".join(PLATFORMS)
-        raise LabError(f"unknown lab platform {platform!r} (known: {known})") from None
 
 
 def generate_body(platform: str, device: str, size: int = 20_000) -> str:
     """The device's configuration body, about ``size`` bytes (2 KB .. 2 MB), secrets planted."""
-    generator = _generator(platform)
+    generator = platform_named(platform)
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise LabError(f"{device}: config size {size} is outside {MIN_SIZE}..{MAX_SIZE} bytes")
     return generator.generate_body(device, size)
@@ -77,19 +44,19 @@ def generate_body(platform: str, device: str, size: int = 20_000) -> str:
 
 def render_config(platform: str, device: str, body: str, now: datetime, session_no: int) -> str:
     """Full output of the configuration command: volatile header, body, end marker."""
-    return _generator(platform).render_config(device, body, now, session_no)
+    return platform_named(platform).config_text(device, body, now, session_no)
 
 
 def render_version(platform: str, device: str, now: datetime, boot_time: datetime) -> str:
     """Output of the version command, with uptime derived from ``boot_time``."""
-    return _generator(platform).render_version(device, now, boot_time)
+    return platform_named(platform).version_text(device, now, boot_time)
 
 
 def mutate_body(platform: str, body: str, n: int) -> str:
     """The n-th small realistic edit of ``body`` (a description change or one more static route)."""
-    return _common.edit_body(platform, body, n, _generator(platform).edits)
+    return platform_named(platform).mutate_body(body, n)
 
 
 def planted_secrets(platform: str, device: str) -> tuple[str, ...]:
     """Secret values present in every body generated for ``device``, whatever its size."""
-    return _generator(platform).planted_secrets(device)
+    return platform_named(platform).planted_secrets(device)
