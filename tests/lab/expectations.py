@@ -53,11 +53,11 @@ def _holds(check: dict[str, Any], lines: list[str], text: str) -> bool:
     if "balanced" in check:
         opening, closing = check["balanced"]
         return text.count(opening) == text.count(closing)
-    line = lines[check["line"]]
+    line: str = lines[check["line"]]
     if "equals" in check:
-        return line == check["equals"]
+        return line == str(check["equals"])
     if "not_in" in check:
-        return line not in check["not_in"]
+        return line not in [str(item) for item in check["not_in"]]
     if "starts_with" in check:
         return line.startswith(check["starts_with"])
     if "not_ends_with" in check:

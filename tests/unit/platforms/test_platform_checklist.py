@@ -4,7 +4,7 @@ A platform is one product module (src/confvault/platforms/<name>.py), one lab mo
 (lab/src/confvault_lab/platforms/<name>.py, listed in confvault_lab.PLATFORMS) and one folder of
 recorded cases (tests/data/platforms/<name>/); the documentation tables name it. Each check is run
 for every name any of those three places knows, and a failure names the platform and the file that
-is missing or out of date. docs/adding-a-platform.md is the walk-through.
+is missing or out of date. CONTRIBUTING.md ("Adding a platform") is the walk-through.
 """
 
 from __future__ import annotations
@@ -71,12 +71,17 @@ def test_the_lab_simulates_the_platform(name: str) -> None:
         f"{name}: no lab platform; add {_rel(LAB_DIR / f'{name}.py')} "
         "(confvault_lab.PLATFORMS lists it then)"
     )
+    module = LAB_DIR / f"{name}.py"
+    assert module.is_file(), f"{name}: the lab platform must live in {_rel(module)}"
 
 
 @pytest.mark.parametrize("name", EVERY_NAME)
 def test_the_recorded_cases_are_there(name: str) -> None:
     folder = DATA / name
-    missing = [] if (folder / PROMPTS_FILE).is_file() else [folder / PROMPTS_FILE]
+    # prompts.yaml for the product's dialogue tests, lab.yaml for the lab's (tests/lab/)
+    missing = [
+        folder / name for name in (PROMPTS_FILE, "lab.yaml") if not (folder / name).is_file()
+    ]
     for case, files in CASE_FILES.items():
         missing += [folder / case / f for f in files if not (folder / case / f).is_file()]
     assert not missing, f"{name}: missing {', '.join(_rel(p) for p in missing)}" + (
