@@ -127,6 +127,18 @@ def test_subprocess_lab_is_driven_through_the_lab_directory(tmp_path: Path) -> N
         ("listen: {address: 192.0.2.1}\ngroups: [{platform: huawei}]", "outside loopback"),
         ("groups: [", "not valid YAML"),
         ("pregenerate: soon\ngroups: [{platform: huawei}]", "pregenerate: expected true or false"),
+        (
+            "listen: {base_port: 99999}\ngroups: [{platform: huawei}]",
+            "listen.base_port: 99999 is not a TCP port (1..65535)",
+        ),
+        (
+            "listen: {base_port: 65535}\ngroups: [{platform: huawei, count: 3}]",
+            "3 devices from port 65535 would need ports up to 65537",
+        ),
+        (
+            "listen: {mode: address, base_port: 0}\ngroups: [{platform: huawei}]",
+            "listen.base_port: 0 is not a TCP port",
+        ),
     ],
 )
 def test_cli_bad_spec_is_one_line(tmp_path: Path, spec_text: str, message: str) -> None:
@@ -137,6 +149,18 @@ def test_cli_bad_spec_is_one_line(tmp_path: Path, spec_text: str, message: str) 
     )
     assert result.exit_code == 2
     assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("base_port", ["99999", "-5"])
+def test_cli_base_port_outside_the_tcp_range_is_one_line(tmp_path: Path, base_port: str) -> None:
+    result = CliRunner().invoke(
+        lab_group,
+        ["start", "--count", "1", "--base-port", base_port, "--lab-dir", str(tmp_path)],
+    )
+    assert result.exit_code == 2
+    assert "base_port" in result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
 

@@ -27,6 +27,7 @@ FAULTS = (
     "shrink",
 )
 LISTEN_MODES = ("port", "address")
+MAX_PORT = 65_535
 DEFAULT_SIZE = 20_000
 MIN_SIZE, MAX_SIZE = 2_000, 2_000_000
 
@@ -215,7 +216,22 @@ def parse_spec(raw: Any, source: str = "lab spec") -> LabSpec:
         devices.extend(group_devices)
         if own is not None:
             credential_groups[group_devices[0].group] = own
+    _check_ports(listen, len(devices), f"{source}: listen.base_port")
     return LabSpec(tuple(devices), listen, credential_groups, pregenerate)
+
+
+def _check_ports(listen: ListenSpec, devices: int, where: str) -> None:
+    """Every port the lab will bind is a TCP port (1..65535), before any socket is made."""
+    if listen.base_port == 0 and listen.mode == "port":
+        return  # any free port per device
+    last = listen.base_port + (devices - 1 if listen.mode == "port" else 0)
+    if not 1 <= listen.base_port <= MAX_PORT:
+        raise LabError(f"{where}: {listen.base_port} is not a TCP port (1..{MAX_PORT})")
+    if last > MAX_PORT:
+        raise LabError(
+            f"{where}: {devices} devices from port {listen.base_port} would need ports up to "
+            f"{last} (the last TCP port is {MAX_PORT})"
+        )
 
 
 def load_spec(path: Path) -> LabSpec:
