@@ -110,6 +110,7 @@ class DeviceCollection:
         self._pass = CollectPass(options, attempt)
         self._results: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._finished = False  # the pass's end marker was read
         self._error: BaseException | None = None
 
     def cancel(self) -> None:
@@ -140,6 +141,10 @@ class DeviceCollection:
     def __iter__(self) -> Iterator[CollectResult]:
         if not self._devices:
             return
+        if self._thread is not None:
+            # A second Nornir run would share the results queue: its end could cut off the first's
+            # last results. After cancel(), read what is left with remaining().
+            raise RuntimeError("a collection pass runs once; use remaining() after cancel()")
         self._thread = threading.Thread(target=self._run, name="confvault-runner", daemon=True)
         # Every SSH session leaves reference cycles, so the cyclic GC runs all along, holding the
         # GIL; each full pass would walk everything loaded so far (inventory, Nornir hosts,
@@ -147,15 +152,29 @@ class DeviceCollection:
         gc.freeze()
         try:
             self._thread.start()
-            while True:
-                item = self._results.get()
-                if item is _DONE:
-                    break
-                if isinstance(item, CollectResult):
-                    yield item
-            self._thread.join()
+            yield from self._until_done()
         finally:
             gc.unfreeze()
+
+    def remaining(self) -> Iterator[CollectResult]:
+        """The results not yet handed out, up to the end of the pass (after an interrupt left the
+        loop over this collection): the same queue, never a second run."""
+        if self._thread is None:
+            return
+        yield from self._until_done()
+
+    def _until_done(self) -> Iterator[CollectResult]:
+        if self._finished:
+            return
+        while True:
+            item = self._results.get()
+            if item is _DONE:
+                break
+            if isinstance(item, CollectResult):
+                yield item
+        self._finished = True
+        if self._thread is not None:
+            self._thread.join()
         if self._error is not None:
             raise self._error
 

@@ -217,7 +217,7 @@ class BackupRun:
         """After Ctrl-C/SIGTERM (sessions in progress already cut): a device that still finished
         whole is kept, one that failed (most likely by the cut) gets no row."""
         try:
-            for result in collection:
+            for result in collection.remaining():
                 if result.ok:
                     self._keep(result)
         except KeyboardInterrupt:
