@@ -126,6 +126,28 @@ def test_kill_9_during_collection_marks_the_run_aborted(project: Project) -> Non
     archive_is_sound(project)
 
 
+def test_status_reports_a_killed_run_as_aborted_before_the_next_run(project: Project) -> None:
+    project.run()
+    project.lab.set_fault(project.lab.devices[0].name, "silent")
+    served = project.lab.stats().sessions_served
+    victim = start_run(project)
+    collecting(project, victim, served)
+    live = project.cli("status", "--json")
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate(timeout=10)
+
+    dead = project.cli("status", "--json")
+    text = project.cli("status")
+
+    assert live.returncode == 0, live.stderr  # its holder is alive: still running
+    assert json.loads(live.stdout)["summary"]["last_run"]["status"] == "running"
+    assert dead.returncode == 1, dead.stderr
+    assert json.loads(dead.stdout)["summary"]["last_run"]["status"] == "aborted"
+    assert text.returncode == 1
+    assert "aborted" in text.stdout.splitlines()[0]
+    assert run_statuses(project)[-1] is RunStatus.RUNNING  # status itself writes nothing
+
+
 @pytest.mark.parametrize(
     "point",
     [
