@@ -17,8 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from confvault.models import CollectResult, RunStatus
+from confvault.crash_hook import CRASH_HOOK_ENV
+from confvault.db.records import BackupRecord
+from confvault.models import BackupStatus, CollectResult, RunStatus
 from confvault.service import Selection, open_database, run_backup, runs
+from confvault.service.status_journal import PendingRun, StatusJournal
 from confvault_lab import Lab, parse_spec
 from tests.integration.project import Project, write_project
 
@@ -124,6 +127,28 @@ def test_kill_9_during_collection_marks_the_run_aborted(project: Project) -> Non
     assert after.returncode == 0, after.stderr
     assert run_statuses(project) == [RunStatus.COMPLETED, RunStatus.ABORTED, RunStatus.COMPLETED]
     archive_is_sound(project)
+
+
+def test_status_reports_a_killed_run_as_aborted_before_the_next_run(project: Project) -> None:
+    project.run()
+    project.lab.set_fault(project.lab.devices[0].name, "silent")
+    served = project.lab.stats().sessions_served
+    victim = start_run(project)
+    collecting(project, victim, served)
+    live = project.cli("status", "--json")
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate(timeout=10)
+
+    dead = project.cli("status", "--json")
+    text = project.cli("status")
+
+    assert live.returncode == 0, live.stderr  # its holder is alive: still running
+    assert json.loads(live.stdout)["summary"]["last_run"]["status"] == "running"
+    assert dead.returncode == 1, dead.stderr
+    assert json.loads(dead.stdout)["summary"]["last_run"]["status"] == "aborted"
+    assert text.returncode == 1
+    assert "aborted" in text.stdout.splitlines()[0]
+    assert run_statuses(project)[-1] is RunStatus.RUNNING  # status itself writes nothing
 
 
 @pytest.mark.parametrize(
@@ -239,6 +264,32 @@ def test_pid_of_a_dead_run_is_not_trusted(project: Project) -> None:
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_a_replay_killed_before_removing_its_file_is_repeated_without_duplicates(
+    project: Project,
+) -> None:
+    first = project.run()
+    settings = project.settings()
+    with open_database(settings) as database:
+        waiting = database.store.start_run(1, "all", 1, "elsewhere")  # its rows never went in
+    rows = tuple(
+        BackupRecord(r.device, BackupStatus.OK, r.started_at, r.ended_at) for r in first.results
+    )
+    StatusJournal(settings.data_dir).save(PendingRun(waiting, RunStatus.COMPLETED, None, rows))
+    crashed = project.cli("run", env={**project.env, CRASH_HOOK_ENV: "after-replay-rows"})
+    assert crashed.returncode == -signal.SIGKILL
+    assert StatusJournal(settings.data_dir).pending()  # the rows are in, the file still here
+
+    assert project.cli("run").returncode == 0
+
+    assert not StatusJournal(settings.data_dir).pending()
+    replayed = {r.id: r for r in runs(settings)}[waiting]
+    assert replayed.status is RunStatus.COMPLETED
+    assert replayed.devices_total == DEVICES
+    with open_database(settings) as database:
+        history = database.queries.device_history(project.lab.devices[1].name).items
+    assert [e.run_id for e in history].count(waiting) == 1
 
 
 def _admin(admin_url: str, statement: str, **params: str) -> None:

@@ -9,6 +9,7 @@ import click
 from confvault.cli.context import AppContext
 from confvault.cli.options import json_option, limit_option, platform_option, provider_option
 from confvault.cli.output import age, console, emit_json, table, when
+from confvault.models import RunStatus
 from confvault.service import DeviceState, device_page, runs, status
 
 
@@ -47,7 +48,8 @@ def status_command(
 ) -> None:
     """The dashboard: last run, totals, failed devices, stale devices.
 
-    Exits 1 when any active device is failing or stale, so a monitoring check can use it.
+    Exits 1 when any active device is failing or stale, or the last run was aborted (its
+    process died), so a monitoring check can use it.
     """
     report = status(app.settings(), provider=provider, stale_hours=stale_hours)
     s = report.summary
@@ -89,7 +91,8 @@ def status_command(
             for d in report.stale:
                 stale.add_row(*_state_row(d))
             out.print(stale)
-    sys.exit(1 if s.failed or s.stale else 0)
+    dead_run = s.last_run is not None and s.last_run.status is RunStatus.ABORTED
+    sys.exit(1 if s.failed or s.stale or dead_run else 0)
 
 
 @click.command("devices")

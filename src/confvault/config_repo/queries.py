@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from confvault.config_repo.gitcmd import GitRunner
+from confvault.models import ArchivedChange
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"
@@ -22,6 +23,63 @@ class CommitInfo:
     authored_at: datetime  # timezone-aware
     summary: str  # the first line of the message
     run_id: int | None  # from the Confvault-Run trailer; None for commits made by people
+
+
+@dataclass(frozen=True, slots=True)
+class RunCommit:
+    """A commit made by a confvault run, with what it archived (for recovering its status)."""
+
+    commit_id: str
+    run_id: int
+    committed_at: datetime  # timezone-aware
+    files: tuple[ArchivedChange, ...]  # added or modified paths, with their new blob and size
+
+
+def run_commits(
+    runner: GitRunner, branch_ref: str, *, trailer: str, since: datetime, run_ids: set[int]
+) -> list[RunCommit]:
+    """Commits on the branch's first-parent line since ``since`` whose run trailer names one of
+    ``run_ids``, oldest first: one ``log``, then one ``diff-tree`` per match and one
+    ``cat-file --batch-check`` for the sizes."""
+    stamp = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S +0000")
+    fmt = f"%H{_FIELD}%cI{_FIELD}%(trailers:key={trailer},valueonly){_RECORD}"
+    out = runner.run(
+        "log", "--first-parent", f"--since={stamp}", f"--format={fmt}", branch_ref, "--"
+    ).decode("utf-8", errors="replace")
+    found: list[tuple[str, int, datetime, list[tuple[str, str]]]] = []
+    for record in out.split(_RECORD):
+        fields = record.strip("\n").split(_FIELD)
+        if len(fields) != 3:
+            continue
+        commit_id, committed, run = fields
+        run_text = run.strip().splitlines()[0] if run.strip() else ""
+        if not run_text.isdigit() or int(run_text) not in run_ids:
+            continue
+        raw = runner.run("diff-tree", "-r", "-z", "--no-commit-id", "--no-renames", "--root",
+                         commit_id)  # fmt: skip
+        parts = raw.split(b"\0")
+        changes = []
+        for meta, path in zip(parts[0::2], parts[1::2], strict=False):
+            _old_mode, new_mode, _old_sha, new_sha, kind = meta.decode().lstrip(":").split()
+            if kind in ("A", "M", "T") and new_mode.startswith("100"):
+                changes.append((path.decode("utf-8", errors="surrogateescape"), new_sha))
+        found.append((commit_id, int(run_text), datetime.fromisoformat(committed), changes))
+    blobs = sorted({sha for *_, changes in found for _path, sha in changes})
+    sizes: dict[str, int] = {}
+    if blobs:
+        checked = runner.run("cat-file", "--batch-check", stdin="\n".join(blobs).encode() + b"\n")
+        for line in checked.decode().splitlines():
+            sha, _kind, size = line.split()
+            sizes[sha] = int(size)
+    return [
+        RunCommit(
+            commit_id,
+            run_id,
+            committed_at,
+            tuple(ArchivedChange(path, sha, True, sizes[sha]) for path, sha in changes),
+        )
+        for commit_id, run_id, committed_at, changes in reversed(found)
+    ]
 
 
 def tree_blobs(runner: GitRunner, commit: str) -> dict[str, str]:

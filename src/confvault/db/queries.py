@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from confvault.db.engine import translated_errors
 from confvault.db.records import BackupEntry, DeviceDetail, DeviceState, Page, RunRecord, Summary
-from confvault.db.store import backups_t, devices_t, runs_t
+from confvault.db.statements import backups_t, devices_t, runs_t
 from confvault.db.tables import utcnow
 from confvault.errors import ConfigError
 from confvault.models import BackupStatus
@@ -266,3 +266,16 @@ class Queries:
         query = select(*_RUN_COLUMNS).order_by(runs_t.c.id.desc()).limit(limit)
         with self._read() as conn:
             return tuple(_run(row) for row in conn.execute(query))
+
+    def last_run_of_archive(self, archive_path: str) -> RunRecord | None:
+        """The newest run recorded at this archive path; in a database whose runs predate
+        recording their archive (none has a path), the newest run of all, as it cannot tell."""
+        newest = select(*_RUN_COLUMNS).order_by(runs_t.c.id.desc()).limit(1)
+        with self._read() as conn:
+            row = conn.execute(newest.where(runs_t.c.archive_path == archive_path)).first()
+            if row is None:
+                any_path = conn.execute(
+                    select(runs_t.c.id).where(runs_t.c.archive_path.is_not(None)).limit(1)
+                ).first()
+                row = None if any_path is not None else conn.execute(newest).first()
+        return None if row is None else _run(row)

@@ -93,10 +93,23 @@ class RunRecord:
     changed: int
     commit_id: str | None
     error: str | None
+    archive_id: str | None = None
+    archive_path: str | None = None
 
     @property
     def duration_s(self) -> float | None:
         return None if self.ended_at is None else (self.ended_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class RunningRun:
+    """A run the database still calls "running": who ran it, where, for a liveness check."""
+
+    id: int
+    started_at: datetime
+    pid: int
+    hostname: str
+    archive_id: str | None  # None for runs recorded before runs knew their archive
 
 
 @dataclass(frozen=True, slots=True)

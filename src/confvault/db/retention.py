@@ -20,7 +20,7 @@ from sqlalchemy import Delete, Engine, and_, delete, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from confvault.db.engine import translated_errors
-from confvault.db.store import backups_t, devices_t
+from confvault.db.statements import backups_t, devices_t
 
 DEFAULT_BATCH_SIZE = 5000
 

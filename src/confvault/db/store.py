@@ -8,94 +8,41 @@ UPDATE in the same transaction, so readers never see a backup without its device
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
     Engine,
-    Table,
     and_,
-    bindparam,
-    case,
     func,
     insert,
-    literal,
     or_,
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.sql.elements import ColumnElement
 
 from confvault.db.engine import translated_errors
-from confvault.db.records import BackupRecord
-from confvault.db.tables import Base, UtcDateTime, utcnow
+from confvault.db.records import BackupRecord, RunningRun
+from confvault.db.statements import (
+    IN_LIST_CHUNK,
+    RUNNING_COLUMNS,
+    backups_t,
+    chunks,
+    close_run,
+    devices_t,
+    dialect_insert,
+    latest_columns_update,
+    run_totals,
+    runs_t,
+)
+from confvault.db.tables import utcnow
 from confvault.errors import DatabaseError
 from confvault.models import BackupStatus, Device, RunStatus
 
-devices_t: Table = Base.metadata.tables["devices"]
-runs_t: Table = Base.metadata.tables["runs"]
-backups_t: Table = Base.metadata.tables["backups"]
-
 T = TypeVar("T")
-
-# Keeps each IN (...) list well under SQLite's bound-parameter limit.
-IN_LIST_CHUNK = 900
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _run_totals() -> dict[str, ColumnElement[Any]]:
-    """Correlated counts of a run's backups (served by the (run_id, status) index)."""
-
-    def count(*conditions: ColumnElement[bool]) -> ColumnElement[Any]:
-        return (
-            select(func.count())
-            .where(backups_t.c.run_id == runs_t.c.id, *conditions)
-            .scalar_subquery()
-        )
-
-    return {
-        "devices_total": count(),
-        "ok": count(backups_t.c.status == BackupStatus.OK),
-        "failed": count(backups_t.c.status == BackupStatus.FAILED),
-        "changed": count(backups_t.c.changed.is_(True)),
-    }
-
-
-def _latest_columns_update() -> Any:
-    """One UPDATE, run as executemany: each device takes its newest backup's outcome."""
-    backup_at = bindparam("b_backup_at", type_=UtcDateTime())
-    success_at = bindparam("b_success_at", type_=UtcDateTime())
-    change_at = bindparam("b_change_at", type_=UtcDateTime())
-    fail_at = bindparam("b_fail_at", type_=UtcDateTime())
-    return (
-        update(devices_t)
-        .where(
-            devices_t.c.id == bindparam("b_device_id"),
-            # An older result arriving late never overwrites a newer one.
-            or_(devices_t.c.last_backup_at.is_(None), devices_t.c.last_backup_at <= backup_at),
-        )
-        .values(
-            last_backup_at=backup_at,
-            last_status=bindparam("b_status"),
-            last_error_class=bindparam("b_error_class"),
-            last_error_message=bindparam("b_error_message"),
-            last_success_at=func.coalesce(success_at, devices_t.c.last_success_at),
-            last_change_at=func.coalesce(change_at, devices_t.c.last_change_at),
-            failing_since=case(
-                (fail_at.is_(None), literal(None, UtcDateTime())),
-                else_=func.coalesce(devices_t.c.failing_since, fail_at),
-            ),
-            last_run_id=bindparam("b_run_id"),
-        )
-    )
 
 
 class Store:
@@ -156,8 +103,7 @@ class Store:
                 conn.close()
 
     def _upsert_devices_statement(self, conn: Connection) -> Any:
-        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        statement = dialect_insert(devices_t)
+        statement = dialect_insert(conn, devices_t)
         new = statement.excluded
         tracked = ("provider", "platform", "hostname", "active")
         return statement.on_conflict_do_update(
@@ -192,7 +138,7 @@ class Store:
                     select(devices_t.c.id, devices_t.c.name).where(devices_t.c.active.is_(True))
                 ).all()
                 missing = [row.id for row in active if row.name not in by_name]
-                for chunk in _chunks(missing, IN_LIST_CHUNK):
+                for chunk in chunks(missing, IN_LIST_CHUNK):
                     conn.execute(
                         update(devices_t)
                         .where(devices_t.c.id.in_(chunk))
@@ -202,7 +148,16 @@ class Store:
         self._transaction("sync devices", work)
         self._device_ids = None
 
-    def start_run(self, workers: int, selection: str, pid: int, hostname: str) -> int:
+    def start_run(
+        self,
+        workers: int,
+        selection: str,
+        pid: int,
+        hostname: str,
+        *,
+        archive_id: str | None = None,
+        archive_path: str | None = None,
+    ) -> int:
         def work(conn: Connection) -> int:
             run_id: int = conn.execute(
                 insert(runs_t)
@@ -213,6 +168,8 @@ class Store:
                     hostname=hostname,
                     workers=workers,
                     selection=selection,
+                    archive_id=archive_id,
+                    archive_path=archive_path,
                 )
                 .returning(runs_t.c.id)
             ).scalar_one()
@@ -232,54 +189,60 @@ class Store:
         return self._device_ids
 
     def record_backups(self, run_id: int, rows: Sequence[BackupRecord]) -> None:
-        """Insert a batch of results and move the devices' latest columns, in one transaction."""
+        """Insert a batch of results and move the devices' latest columns, in one transaction.
+
+        Insert-if-absent on (run, device): a journal replayed again after a kill, or a recovery
+        that meets rows a killed run already wrote, leaves the rows that are there alone. Moving
+        the latest columns again with the same values changes nothing.
+        """
         if not rows:
             return
+        self._transaction("record backups", lambda conn: self._write_backups(conn, run_id, rows))
 
-        def work(conn: Connection) -> None:
-            ids = self._resolve_device_ids(conn, {row.device for row in rows})
-            conn.execute(
-                insert(backups_t),
-                [
-                    {
-                        "run_id": run_id,
-                        "device_id": ids[r.device],
-                        "backup_date": r.started_at,
-                        "status": r.status,
-                        "error_class": r.error_class,
-                        "error_message": r.message,
-                        "started_at": r.started_at,
-                        "ended_at": r.ended_at,
-                        "duration_ms": round((r.ended_at - r.started_at).total_seconds() * 1000),
-                        "bytes": r.bytes,
-                        "blob_id": r.blob_id,
-                        "changed": r.changed,
-                        "commit_id": r.commit_id,
-                        "attempts": r.attempts,
-                    }
-                    for r in rows
-                ],
-            )
-            ok = BackupStatus.OK
-            conn.execute(
-                _latest_columns_update(),
-                [
-                    {
-                        "b_device_id": ids[r.device],
-                        "b_backup_at": r.started_at,
-                        "b_status": r.status,
-                        "b_error_class": r.error_class,
-                        "b_error_message": r.message or None,
-                        "b_success_at": r.started_at if r.status == ok else None,
-                        "b_change_at": r.started_at if r.status == ok and r.changed else None,
-                        "b_fail_at": None if r.status == ok else r.started_at,
-                        "b_run_id": run_id,
-                    }
-                    for r in rows
-                ],
-            )
-
-        self._transaction("record backups", work)
+    def _write_backups(self, conn: Connection, run_id: int, rows: Sequence[BackupRecord]) -> None:
+        ids = self._resolve_device_ids(conn, {row.device for row in rows})
+        conn.execute(
+            dialect_insert(conn, backups_t).on_conflict_do_nothing(
+                index_elements=[backups_t.c.run_id, backups_t.c.device_id]
+            ),
+            [
+                {
+                    "run_id": run_id,
+                    "device_id": ids[r.device],
+                    "backup_date": r.started_at,
+                    "status": r.status,
+                    "error_class": r.error_class,
+                    "error_message": r.message,
+                    "started_at": r.started_at,
+                    "ended_at": r.ended_at,
+                    "duration_ms": round((r.ended_at - r.started_at).total_seconds() * 1000),
+                    "bytes": r.bytes,
+                    "blob_id": r.blob_id,
+                    "changed": r.changed,
+                    "commit_id": r.commit_id,
+                    "attempts": r.attempts,
+                }
+                for r in rows
+            ],
+        )
+        ok = BackupStatus.OK
+        conn.execute(
+            latest_columns_update(),
+            [
+                {
+                    "b_device_id": ids[r.device],
+                    "b_backup_at": r.started_at,
+                    "b_status": r.status,
+                    "b_error_class": r.error_class,
+                    "b_error_message": r.message or None,
+                    "b_success_at": r.started_at if r.status == ok else None,
+                    "b_change_at": r.started_at if r.status == ok and r.changed else None,
+                    "b_fail_at": None if r.status == ok else r.started_at,
+                    "b_run_id": run_id,
+                }
+                for r in rows
+            ],
+        )
 
     def finish_run(
         self, run_id: int, status: RunStatus, commit_id: str | None, error: str | None = None
@@ -287,42 +250,57 @@ class Store:
         """Close a run: totals are counted in SQL; the commit id is stamped on its changed rows."""
 
         def work(conn: Connection) -> None:
-            if commit_id is not None:
-                conn.execute(
-                    update(backups_t)
-                    .where(
-                        backups_t.c.run_id == run_id,
-                        backups_t.c.changed.is_(True),
-                        backups_t.c.commit_id.is_(None),
-                    )
-                    .values(commit_id=commit_id)
-                )
-            result = conn.execute(
-                update(runs_t)
-                .where(runs_t.c.id == run_id)
-                .values(
-                    status=status,
-                    ended_at=utcnow(),
-                    commit_id=commit_id,
-                    error=error,
-                    **_run_totals(),
-                )
-            )
-            if result.rowcount == 0:
-                raise DatabaseError(f"run {run_id} is not in the database")
+            close_run(conn, run_id, commit_id, status=status, ended_at=utcnow(), error=error)
 
         self._transaction("finish a run", work)
 
-    def mark_dead_runs(self, is_alive: Callable[[str, int], bool]) -> list[int]:
-        """Runs still marked running whose process (hostname, pid) is gone become ABORTED."""
+    def recover_run(
+        self, run_id: int, commit_id: str, rows: Sequence[BackupRecord], note: str
+    ) -> None:
+        """A run that died after its commit landed: its missing rows (insert-if-absent), the
+        commit id and recounted totals, in one transaction. Its status and end time stay."""
+
+        def work(conn: Connection) -> None:
+            if rows:
+                self._write_backups(conn, run_id, rows)
+            close_run(conn, run_id, commit_id, error=note)
+
+        self._transaction("recover a run", work)
+
+    def runs_to_recover(self, archive_id: str, limit: int = 100) -> list[RunningRun]:
+        """This archive's aborted runs without a commit id since its last run that was not
+        aborted (that run already looked for the commits of the aborted ones before it)."""
+
+        def work(conn: Connection) -> list[RunningRun]:
+            ours = runs_t.c.archive_id == archive_id
+            last_sound = (
+                select(func.coalesce(func.max(runs_t.c.id), 0))
+                .where(ours, runs_t.c.status.not_in([RunStatus.ABORTED, RunStatus.RUNNING]))
+                .scalar_subquery()
+            )
+            rows = conn.execute(
+                select(*RUNNING_COLUMNS)
+                .where(
+                    ours,
+                    runs_t.c.status == RunStatus.ABORTED,
+                    runs_t.c.commit_id.is_(None),
+                    runs_t.c.id > last_sound,
+                )
+                .order_by(runs_t.c.id.desc())
+                .limit(limit)
+            ).all()
+            return [RunningRun(**row._asdict()) for row in rows]
+
+        return self._transaction("look for runs to recover", work)
+
+    def mark_dead_runs(self, is_alive: Callable[[RunningRun], bool]) -> list[int]:
+        """Runs still marked running whose process is gone (``is_alive`` says) become ABORTED."""
 
         def work(conn: Connection) -> list[int]:
             running = conn.execute(
-                select(runs_t.c.id, runs_t.c.hostname, runs_t.c.pid).where(
-                    runs_t.c.status == RunStatus.RUNNING
-                )
+                select(*RUNNING_COLUMNS).where(runs_t.c.status == RunStatus.RUNNING)
             ).all()
-            dead = [row.id for row in running if not is_alive(row.hostname, row.pid)]
+            dead = [row.id for row in running if not is_alive(RunningRun(**row._asdict()))]
             if dead:
                 conn.execute(
                     update(runs_t)
@@ -331,7 +309,7 @@ class Store:
                         status=RunStatus.ABORTED,
                         ended_at=utcnow(),
                         error="the process running it ended without finishing the run",
-                        **_run_totals(),
+                        **run_totals(),
                     )
                 )
             return dead

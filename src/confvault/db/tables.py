@@ -132,6 +132,11 @@ class RunRow(Base):
     changed: Mapped[int] = mapped_column(Integer, default=0)
     commit_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
+    # The archive the run wrote to (migration 0003; None for older runs): its id, kept in the
+    # archive itself so it survives moving the folder, and the path it had, for the check that an
+    # archive with recorded runs has not gone missing.
+    archive_id: Mapped[str | None] = mapped_column(String(64))
+    archive_path: Mapped[str | None] = mapped_column(Text)
 
     # mark_dead_runs looks for the few runs still "running".
     __table_args__ = (Index("ix_runs_status", "status"),)
@@ -163,4 +168,6 @@ class BackupRow(Base):
         Index("ix_backups_run_id_status", "run_id", "status"),
         # Retention: "is there a newer row of this device with the same status?" (migration 0002).
         Index("ix_backups_device_id_status_backup_date", "device_id", "status", "backup_date"),
+        # One row per device per run, so a replay or a recovery can insert-if-absent (0003).
+        Index("ix_backups_run_id_device_id", "run_id", "device_id", unique=True),
     )

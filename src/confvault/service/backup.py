@@ -29,11 +29,14 @@ from confvault.models import (
     RunStatus,
 )
 from confvault.runner import DeviceCollection, RunnerOptions
-from confvault.service.lock import RunLock, other_host_run_alive
+from confvault.service.archive_identity import archive_id
+from confvault.service.lock import RunLiveness, RunLock
 from confvault.service.project import open_archive, open_database
+from confvault.service.recovery import recover_committed_runs
 from confvault.service.shrink import guard_shrink
 from confvault.service.signals import interrupts_held
 from confvault.service.status_journal import PendingRun, StatusJournal
+from confvault.service.storage_errors import storage_errors_in_one_line
 from confvault.settings import Settings
 
 DB_BATCH = 500
@@ -86,18 +89,20 @@ class RunReport:
 
 
 def _refuse_lost_archive(settings: Settings, database: Database) -> None:
-    """A missing archive is created on first use only: once runs are recorded, its absence means
-    an unmounted disk or a wrong path, and a fresh empty archive would silently drop history."""
+    """A missing archive is created on first use only: once runs are recorded for it, its absence
+    means an unmounted disk or a wrong path, and a fresh empty archive would silently drop history.
+    Runs of other archives sharing the database say nothing about this one."""
     if settings.archive_path.exists():
         return
-    last = database.queries.runs(1)
-    if last:
+    last = database.queries.last_run_of_archive(str(settings.archive_path.absolute()))
+    if last is not None:
         raise RepoError(
             f"archive {settings.archive_path} is missing, but the database has runs archived "
-            f"there (last: run {last[0].id}); restore it, or 'git init' it to start over"
+            f"there (last: run {last.id}); restore it, or 'git init' it to start over"
         )
 
 
+@storage_errors_in_one_line
 def run_backup(
     settings: Settings,
     selection: Selection = Selection(),
@@ -126,12 +131,20 @@ def run_backup(
         repo = open_archive(settings)
         with RunLock(repo.git_dir):
             repo.prepare()
+            archive = archive_id(repo.git_dir)
             store = database.store
             journal.replay(store, DB_BATCH)  # rows a lost database could not take last time
-            store.mark_dead_runs(other_host_run_alive)
+            store.mark_dead_runs(RunLiveness(archive))
             store.sync_devices(inventory.devices)
+            by_path = {device.archive_path: device for device in inventory.devices}
+            recover_committed_runs(store, repo, archive, by_path)
             run_id = store.start_run(
-                settings.workers, selection.describe(), os.getpid(), socket.gethostname()
+                settings.workers,
+                selection.describe(),
+                os.getpid(),
+                socket.gethostname(),
+                archive_id=archive,
+                archive_path=str(repo.path),
             )
             started = datetime.now(UTC)
             if on_start is not None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import socket
 from dataclasses import dataclass
 from datetime import datetime
 
 from confvault.config_repo import CommitInfo
 from confvault.db import BackupEntry, Database, DeviceState, Page, RunRecord, Summary
+from confvault.models import RunStatus
+from confvault.service.archive_identity import read_archive_id
+from confvault.service.lock import lock_is_free, process_alive
 from confvault.service.project import open_archive, open_database
 from confvault.settings import Settings
 
@@ -28,11 +33,36 @@ def status(
     hours = settings.stale_hours if stale_hours is None else stale_hours
     with open_database(settings) as database:
         queries = database.queries
-        return StatusReport(
-            summary=queries.summary(hours, provider),
+        summary = queries.summary(hours, provider)
+        report = StatusReport(
+            summary=summary,
             failed=queries.failed_devices(provider, limit),
             stale=queries.stale_devices(hours, provider, limit),
         )
+    last = summary.last_run
+    if last is not None and last.status is RunStatus.RUNNING and not _run_alive(settings, last):
+        # What the next run will record; status itself writes nothing.
+        dead = dataclasses.replace(
+            last,
+            status=RunStatus.ABORTED,
+            error="the process running it ended without finishing the run",
+        )
+        report = dataclasses.replace(report, summary=dataclasses.replace(summary, last_run=dead))
+    return report
+
+
+def _run_alive(settings: Settings, run: RunRecord) -> bool:
+    """Whether a run the database calls "running" still has a holder, without writing anything:
+    its archive's run lock if it is this project's archive, else its process (on this host);
+    a run of another host cannot be checked from here."""
+    if run.hostname != socket.gethostname():
+        return True
+    git_dir = settings.archive_path / ".git"
+    if run.archive_id is not None and run.archive_id == read_archive_id(git_dir):
+        free = lock_is_free(git_dir)
+        if free is not None:
+            return not free
+    return process_alive(run.pid, run.started_at)
 
 
 def device_page(

@@ -8,6 +8,7 @@ temporary name and renamed, so a crash never leaves half a file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from confvault.crash_hook import CRASH_HOOK
 from confvault.db.records import BackupRecord
 from confvault.db.store import Store
 from confvault.errors import DatabaseError
@@ -73,8 +75,22 @@ class StatusJournal:
         return self.directory / f"{PREFIX}{run_id}.json"
 
     def save(self, pending: PendingRun) -> Path:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        """Keep the rows; a disk that cannot take them either is a DatabaseError naming both."""
         target = self.path_for(pending.run_id)
+        temporary = target.with_suffix(".tmp")
+        try:
+            self._write(target, temporary, pending)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            raise DatabaseError(
+                f"status of run {pending.run_id} could not be written to the database "
+                f"({pending.error or 'unavailable'}) nor kept in {target}: {error.strerror}"
+            ) from None
+        return target
+
+    def _write(self, target: Path, temporary: Path, pending: PendingRun) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
         payload = {
             "run_id": pending.run_id,
             "status": pending.status.value,
@@ -82,13 +98,11 @@ class StatusJournal:
             "error": pending.error,
             "records": [_record_to_json(r) for r in pending.records],
         }
-        temporary = target.with_suffix(".tmp")
         with temporary.open("w", encoding="utf-8") as handle:
             json.dump(payload, handle)
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(target)
-        return target
 
     def pending(self) -> list[PendingRun]:
         """Saved runs, oldest first. An unreadable file is a DatabaseError naming it (exit 3)."""
@@ -115,12 +129,24 @@ class StatusJournal:
         return sorted(found, key=lambda p: p.run_id)
 
     def replay(self, store: Store, batch: int) -> list[int]:
-        """Write every saved run to the database, deleting each file once it is in."""
+        """Write every saved run to the database, deleting each file once it is in.
+
+        Safe to repeat from any point: rows go in as insert-if-absent on (run, device), so a
+        replay killed before deleting its file writes nothing twice when the next run replays.
+        """
         written = []
         for pending in self.pending():
             for start in range(0, len(pending.records), batch):
                 store.record_backups(pending.run_id, pending.records[start : start + batch])
             store.finish_run(pending.run_id, pending.status, pending.commit_id, pending.error)
-            self.path_for(pending.run_id).unlink()
+            CRASH_HOOK.point("after-replay-rows")  # die with the rows in and the file still here
+            path = self.path_for(pending.run_id)
+            try:
+                path.unlink()
+            except OSError as error:
+                raise DatabaseError(
+                    f"run {pending.run_id}'s status is in the database, but {path} cannot be "
+                    f"removed: {error.strerror}"
+                ) from None
             written.append(pending.run_id)
         return written

@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
-from sqlalchemy import Column, Integer, MetaData, inspect
+from sqlalchemy import Column, Integer, MetaData, inspect, text
 
 from confvault.db import current, downgrade, head_revision, make_engine, upgrade
 from confvault.db.migrate import alembic_config
@@ -22,6 +22,7 @@ EXPECTED_INDEXES = {
         ("status", "backup_date"),
         ("run_id", "status"),
         ("device_id", "status", "backup_date"),  # retention (0002)
+        ("run_id", "device_id"),  # one row per device per run (0003)
     },
 }
 
@@ -103,3 +104,38 @@ def test_the_drift_check_notices_a_column_missing_from_the_migrations(empty_url:
     drifted.tables["devices"].append_column(Column("rack", Integer, nullable=True))
     diff = _diff(empty_url, drifted)
     assert [(op[0], op[3].name) for op in diff] == [("add_column", "rack")]
+
+
+def test_0003_keeps_one_row_of_each_device_a_replay_wrote_twice(empty_url: str) -> None:
+    upgrade(empty_url, "0002")
+    engine = make_engine(empty_url)
+    at = {"at": "2026-11-01 02:00:00"}
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO devices (id, name, provider, platform, hostname, active, "
+                    "created_at, updated_at) VALUES (1, 'r1', 'acme', 'cisco_ios', 'h', true, "
+                    ":at, :at)"
+                ),
+                at,
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO runs (id, started_at, status, pid, hostname, workers, selection, "
+                    "devices_total, ok, failed, changed) VALUES (1, :at, 'completed', 1, "
+                    "'h', 1, 'all', 1, 1, 0, 0)"
+                ),
+                at,
+            )
+            backup = text(
+                "INSERT INTO backups (run_id, device_id, backup_date, status, error_message, "
+                "started_at, ended_at, duration_ms, bytes, changed, attempts) "
+                "VALUES (1, 1, :at, 'ok', '', :at, :at, 0, 0, false, 1)"
+            )
+            conn.execute(backup, [at, at])  # the same device twice in one run
+        upgrade(empty_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM backups")).scalar_one() == 1
+    finally:
+        engine.dispose()

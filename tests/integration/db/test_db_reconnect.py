@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from tests.conftest import ThrowawayCluster
 
 from confvault.db import BackupRecord, Database, upgrade
-from confvault.db.store import Store, backups_t, runs_t
+from confvault.db.statements import backups_t, runs_t
+from confvault.db.store import Store
 from confvault.errors import DatabaseError
 from confvault.models import BackupStatus, Device, RunStatus
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from confvault.db import Database
-from confvault.db.store import backups_t, runs_t
+from confvault.db.statements import backups_t, runs_t
 from confvault.models import BackupStatus
 
 if TYPE_CHECKING:

@@ -143,14 +143,14 @@ def test_mark_dead_runs_aborts_runs_whose_process_is_gone(
     store.record_backups(dead_run, [fleet.result("r00000", T0)])
     live_run = store.start_run(10, "all", pid=os.getpid(), hostname="testhost")
 
-    aborted = store.mark_dead_runs(lambda host, pid: (host, pid) == ("testhost", os.getpid()))
+    aborted = store.mark_dead_runs(lambda run: (run.hostname, run.pid) == ("testhost", os.getpid()))
 
     assert aborted == [dead_run]
     runs = {r.id: r for r in database.queries.runs()}
     assert runs[dead_run].status is RunStatus.ABORTED
     assert runs[dead_run].ok == 1  # what it managed to record is counted
     assert runs[live_run].status is RunStatus.RUNNING
-    assert store.mark_dead_runs(lambda host, pid: True) == []
+    assert store.mark_dead_runs(lambda run: True) == []
 
 
 def _run_statements(

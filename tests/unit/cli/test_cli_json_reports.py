@@ -24,6 +24,8 @@ RUN_KEYS: Shape = {
     "changed": int,
     "commit_id": (str, type(None)),
     "error": (str, type(None)),
+    "archive_id": (str, type(None)),
+    "archive_path": (str, type(None)),
 }
 DEVICE_KEYS: Shape = {
     "name": str,

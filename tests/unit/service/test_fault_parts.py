@@ -86,6 +86,29 @@ def test_journaled_rows_are_written_once_by_the_next_run(
     assert entry.error_message == "slow"
 
 
+def test_a_replay_killed_before_removing_its_file_writes_nothing_twice(tmp_path: Path) -> None:
+    routers = [Device(f"r{i}", "127.0.0.1", "cisco_ios", "acme") for i in range(10)]
+    rows = tuple(
+        BackupRecord(d.name, BackupStatus.OK, NOW, NOW, changed=True, blob_id="b" * 40)
+        for d in routers
+    )
+    with Database(f"sqlite:///{tmp_path / 'status.db'}") as database:
+        database.upgrade()
+        database.store.sync_devices(routers)
+        run_id = database.store.start_run(1, "all", 1, "here")
+        journal = StatusJournal(tmp_path / "data")
+        pending = PendingRun(run_id, RunStatus.COMPLETED, "c" * 40, rows, "db gone")
+        journal.save(pending)
+        journal.replay(database.store, 4)
+        journal.save(pending)  # as if the replaying process died before deleting the file
+
+        assert journal.replay(database.store, 4) == [run_id]
+
+        [run] = database.queries.runs(5)
+        assert (run.devices_total, run.ok, run.changed) == (10, 10, 10)
+        assert database.queries.device_history("r3").total == 1
+
+
 def test_unreadable_journal_file_is_named(tmp_path: Path) -> None:
     journal = StatusJournal(tmp_path)
     journal.path_for(7).write_text("{not json")
