@@ -50,6 +50,7 @@ class Strike:
     outcome: RunOutcome
     fired: bool
     detail: str = ""
+    earlier: tuple[RunOutcome, ...] = ()  # runs the fault needed before the faulted one
 
 
 @dataclass
@@ -157,6 +158,43 @@ class DatabaseRestart(Fault):
         return Strike(run.finish(), fired, detail)
 
 
+class OutageThenKill(Fault):
+    """PostgreSQL down from collection to the end of a run (its rows go to the pending journal),
+    back up, then the next run, which replays the journal, is killed: at a crash point, or at a
+    random moment early on (replay comes first in a run)."""
+
+    points: tuple[str, ...] = ()
+
+    def strike(self, ctx: SoakContext) -> Strike:
+        assert ctx.cluster is not None
+        first = ctx.project.start_run()
+        collecting = first.wait_until(
+            lambda: any("hash-object" in child_command(pid) for pid in first.children()),
+            60.0,
+            0.01,
+        )
+        ctx.cluster.stop("fast")
+        journaled = first.finish()
+        ctx.cluster.start()
+        pending = list(ctx.project.data_dir.glob("pending-status-run-*.json"))
+        point = ctx.rng.choice((*self.points, "random"))
+        if point == "random":
+            delay = ctx.rng.uniform(0.3, ctx.typical_run_s)
+            run = ctx.project.start_run()
+            run.wait_until(lambda: False, delay, 0.01)
+            fired = run.alive()
+            run.kill_group()
+            outcome, how = run.finish(), f"kill -9 after {delay:.2f} s"
+        else:
+            outcome = ctx.project.run({CRASH_ENV: point})
+            fired, how = outcome.returncode == -9, f"crash hook {point}"
+        detail = (
+            f"database down {'while collecting' if collecting else 'early'}, first run exit "
+            f"{journaled.returncode}, {len(pending)} journal(s) pending; replaying run: {how}"
+        )
+        return Strike(outcome, fired and bool(pending), detail, (journaled,))
+
+
 class FullDisk(Fault):
     """The data dir or the archive on a small tmpfs with (almost) no room left; afterwards the
     space is freed (contents copied back), as an operator would."""
@@ -177,11 +215,13 @@ class FullDisk(Fault):
         )
         if mounted.returncode != 0:
             raise OSError(f"mount failed: {mounted.stderr.decode(errors='replace').strip()}")
+        # inside .git in the archive, where no run looks for untracked files
+        filler = target / (".git/soak-filler" if target == ctx.project.archive else "soak-filler")
         try:
             shutil.copytree(holding, target, symlinks=True, dirs_exist_ok=True)
-            fill_disk(target / ".soak-filler", free)
+            fill_disk(filler, free)
             outcome = ctx.project.run()
-            (target / ".soak-filler").unlink()
+            filler.unlink()
             shutil.rmtree(holding)
             shutil.copytree(target, holding, symlinks=True)
         finally:
@@ -264,7 +304,9 @@ def fault_catalogue(points: list[str], postgres: bool, mount_works: bool) -> lis
     faults += [StrayFile("stray-file", f) for f in STRAY_FILES]
     faults += [DeletedIndex("deleted-index"), *(StaleLock("stale-lock", x) for x in STALE_LOCKS)]
     if postgres:
-        faults.append(DatabaseRestart("pg-restart"))
+        outage = OutageThenKill("pg-outage-then-kill")
+        outage.points = tuple(points)
+        faults += [DatabaseRestart("pg-restart"), outage]
     if mount_works:
         faults += [FullDisk("full-disk", "data_dir"), FullDisk("full-disk", "archive")]
     return faults

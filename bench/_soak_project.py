@@ -89,6 +89,7 @@ class SoakProject:
     lab: Lab
     database_url: str
     env: dict[str, str] = field(default_factory=dict)
+    current: RunningRun | None = None  # the latest run started, killed if the soak is stopped
 
     @property
     def archive(self) -> Path:
@@ -125,7 +126,8 @@ class SoakProject:
             stderr=err,
             start_new_session=True,  # its own group: a kill takes its git children too
         )
-        return RunningRun(process, out, err, time.monotonic())
+        self.current = RunningRun(process, out, err, time.monotonic())
+        return self.current
 
     def run(self, extra_env: dict[str, str] | None = None) -> RunOutcome:
         return self.start_run(extra_env).finish()

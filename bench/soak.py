@@ -76,7 +76,7 @@ class Soak:
         self.injected[fault.name] += 1
         self.fired[fault.name] += strike.fired
         self.exits[fault.name][str(strike.outcome.returncode)] += 1
-        findings = check_no_traceback(strike.outcome)
+        findings = [f for run in (*strike.earlier, strike.outcome) for f in check_no_traceback(run)]
         last = strike.outcome
         if not ran_through(last):
             last = self.project.run()
@@ -262,12 +262,17 @@ def soak(
         if not mounts:
             runner.skipped["full-disk"] = "mount -t tmpfs is refused here"
         done = 0
-        for number in range(1, args.cycles + 1):
-            if time.monotonic() - began > args.time_limit:
-                print(f"time limit {args.time_limit:.0f} s reached: stopping after {done} cycles")
-                break
-            print(runner.cycle(number), flush=True)
-            done = number
+        try:
+            for number in range(1, args.cycles + 1):
+                if time.monotonic() - began > args.time_limit:
+                    print(f"time limit {args.time_limit:.0f} s reached: stopping after {done}")
+                    break
+                print(runner.cycle(number), flush=True)
+                done = number
+        except KeyboardInterrupt:  # report the cycles done; the run in flight goes with the lab
+            print(f"interrupted: stopping after {done} cycles")
+            if project.current is not None:
+                project.current.kill_group()
     return {
         "seed": args.seed,
         "cycles": done,
