@@ -36,6 +36,10 @@ DISK_FREE_BYTES = (0, 4096, 64 * 1024, 256 * 1024)
 GIT_CHILDREN = ("commit-graph", "hash-object", "update-ref", "read-tree")
 
 
+class MountRefusedError(Exception):
+    """tmpfs cannot be mounted here (not root, or no CAP_SYS_ADMIN): the full-disk kind is off."""
+
+
 @dataclass
 class SoakContext:
     project: SoakProject
@@ -177,6 +181,11 @@ class OutageThenKill(Fault):
         journaled = first.finish()
         ctx.cluster.start()
         pending = list(ctx.project.data_dir.glob("pending-status-run-*.json"))
+        names = sorted(d.name for d in ctx.project.lab.devices)
+        for name in ctx.rng.sample(
+            names, 2
+        ):  # so the replaying run commits and reaches every point
+            ctx.project.lab.mutate(name)
         point = ctx.rng.choice((*self.points, "random"))
         if point == "random":
             delay = ctx.rng.uniform(0.3, ctx.typical_run_s)
@@ -201,6 +210,7 @@ class FullDisk(Fault):
 
     def strike(self, ctx: SoakContext) -> Strike:
         target = ctx.project.data_dir if self.variant == "data_dir" else ctx.project.archive
+        target.mkdir(exist_ok=True)  # with PostgreSQL, data_dir exists once a journal was kept
         free = ctx.rng.choice(DISK_FREE_BYTES)
         holding = ctx.workdir / "full-disk-copy"
         shutil.rmtree(holding, ignore_errors=True)
@@ -214,7 +224,7 @@ class FullDisk(Fault):
             check=False,
         )
         if mounted.returncode != 0:
-            raise OSError(f"mount failed: {mounted.stderr.decode(errors='replace').strip()}")
+            raise MountRefusedError(mounted.stderr.decode(errors="replace").strip())
         # inside .git in the archive, where no run looks for untracked files
         filler = target / (".git/soak-filler" if target == ctx.project.archive else "soak-filler")
         try:

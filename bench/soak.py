@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _soak_faults import Fault, SoakContext, Strike, fault_catalogue, mount_works
+from _soak_faults import Fault, MountRefusedError, SoakContext, Strike, fault_catalogue, mount_works
 from _soak_invariants import Finding, check_all, check_no_traceback
 from _soak_pg import PrivateCluster, server_binaries
 from _soak_project import RunOutcome, SoakProject, crash_points, soak_project
@@ -69,7 +69,7 @@ class Soak:
         fault = rng.choice(self.by_kind[rng.choice(sorted(self.by_kind))])
         try:
             strike = fault.strike(self.ctx)
-        except OSError as error:  # the kind cannot be set up here (mount refused): drop it
+        except MountRefusedError as error:  # the kind cannot be set up here: drop it
             self.skipped[fault.kind] = str(error)
             del self.by_kind[fault.kind]
             return f"cycle {number}: {fault.name} skipped ({error})"
@@ -96,7 +96,7 @@ class Soak:
             line += f", clean run exit {last.returncode} in {last.wall_s:.1f} s"
         if new:
             line += f"; {len(new)} new violation(s): " + "; ".join(f"{c}: {d}" for c, d in new)
-        return line + (f"; repaired: {', '.join(repaired)}" if repaired else "")
+        return line + (f"; afterwards: {', '.join(repaired)}" if repaired else "")
 
     def _record(
         self, number: int, fault: Fault, strike: Strike, findings: list[Finding]
@@ -126,7 +126,7 @@ class Soak:
         """Undo the fault's debris; if runs are stuck, also what a person would clear by hand."""
         actions = fault.repair(self.ctx)
         if not any(check == "clean-run-exit" for check, _ in findings):
-            return []  # debris the product left alone on purpose (a stray file) is not a repair
+            return actions  # the runs went on; a stray file is rightly left, a lock is not
         actions += clear_git_locks(self.project.git_dir)
         after = self.project.run()
         actions.append(f"then a run exited {after.returncode}")
