@@ -13,6 +13,7 @@ import hashlib
 import os
 import random
 import shutil
+import signal
 import subprocess
 import time
 import zlib
@@ -116,7 +117,7 @@ class KillGitChild(Fault):
         run.wait_until(found, 60.0, 0.002)
         if victim:
             try:
-                os.kill(victim[0], 9)
+                os.kill(victim[0], signal.SIGKILL)
             except ProcessLookupError:
                 victim.clear()
         return Strike(run.finish(), bool(victim), f"kill -9 of git {self.variant}")
@@ -162,12 +163,13 @@ class DatabaseRestart(Fault):
         return Strike(run.finish(), fired, detail)
 
 
+@dataclass
 class OutageThenKill(Fault):
     """PostgreSQL down from collection to the end of a run (its rows go to the pending journal),
     back up, then the next run, which replays the journal, is killed: at a crash point, or at a
     random moment early on (replay comes first in a run)."""
 
-    points: tuple[str, ...] = ()
+    points: tuple[str, ...] = ()  # the product's crash points, for the replaying run
 
     def strike(self, ctx: SoakContext) -> Strike:
         assert ctx.cluster is not None
@@ -314,8 +316,7 @@ def fault_catalogue(points: list[str], postgres: bool, mount_works: bool) -> lis
     faults += [StrayFile("stray-file", f) for f in STRAY_FILES]
     faults += [DeletedIndex("deleted-index"), *(StaleLock("stale-lock", x) for x in STALE_LOCKS)]
     if postgres:
-        outage = OutageThenKill("pg-outage-then-kill")
-        outage.points = tuple(points)
+        outage = OutageThenKill("pg-outage-then-kill", points=tuple(points))
         faults += [DatabaseRestart("pg-restart"), outage]
     if mount_works:
         faults += [FullDisk("full-disk", "data_dir"), FullDisk("full-disk", "archive")]
