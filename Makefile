@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install test test-unit test-all check-platforms lint fmt demo bench bench-db bench-git clean
+.PHONY: help install test test-unit test-all check-platforms lint fmt demo bench bench-db bench-git soak clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -54,6 +54,9 @@ bench-db: $(STAMP)  ## status-query benchmark on PostgreSQL with 10,000 devices 
 
 bench-git: $(STAMP)  ## archive commit and history benchmark (3,000 devices x 365 runs)
 	$(PY) bench/git_commit.py $(BENCH_ARGS)
+
+soak:  ## issue 11 soak: ~100 lab devices, a random fault per cycle, invariants checked (bench/results/soak.json)
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 clean:  ## remove the venv, caches and demo output
 	rm -rf $(VENV) demo .mypy_cache .ruff_cache .pytest_cache
