@@ -182,10 +182,12 @@ def test_cli_background_start_and_stop(tmp_path: Path) -> None:
             *args,
         ],
     )
-    assert started.exit_code == 0, started.output
-    hosts = yaml.safe_load((tmp_path / "inv" / "hosts.yaml").read_text())
-    assert sorted(hosts) == ["lab-vrp-001", "lab-xr-001", "lab-xr-002"]
-    stopped = runner.invoke(lab_group, ["stop", *args])
+    try:
+        assert started.exit_code == 0, started.output
+        hosts = yaml.safe_load((tmp_path / "inv" / "hosts.yaml").read_text())
+        assert sorted(hosts) == ["lab-vrp-001", "lab-xr-001", "lab-xr-002"]
+    finally:  # a failed check must not leave a lab process serving after the test
+        stopped = runner.invoke(lab_group, ["stop", *args])
     assert stopped.exit_code == 0, stopped.output
     again = runner.invoke(lab_group, ["stop", *args])
     assert again.exit_code == 2
