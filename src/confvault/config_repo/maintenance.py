@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import subprocess
 
 from confvault.config_repo.gitcmd import GitError, GitRunner
 
@@ -10,15 +10,14 @@ from confvault.config_repo.gitcmd import GitError, GitRunner
 class Maintenance:
     """A repack running in a git child; :meth:`wait` before relying on its result."""
 
-    def __init__(self, runner: GitRunner, process: Any) -> None:
+    def __init__(self, runner: GitRunner, process: subprocess.Popen[bytes]) -> None:
         self._runner = runner
         self._process = process
-        process.stdin.close()  # repack reads nothing
 
     def wait(self) -> None:
-        status = self._process.proc.wait()
-        said = self._process.proc.stderr.read().decode("utf-8", errors="replace")
-        self._process.proc.stdout.read()
+        _out, err = self._process.communicate()
+        status = self._process.returncode
+        said = err.decode("utf-8", errors="replace")
         if status != 0:
             first = next((line for line in said.splitlines() if line.strip()), "no message")
             raise GitError(

@@ -340,9 +340,9 @@ class ConfigRepo:
             if ": " in line
         )
         if int(counts.get("packs", "0")) > pack_limit:
-            return Maintenance(self._git, self._git.start("repack", "-a", "-d", "-q"))
+            return Maintenance(self._git, self._git.start("repack", "-a", "-d", "-q", feed=False))
         if int(counts.get("count", "0")) > loose_limit:
-            return Maintenance(self._git, self._git.start("repack", "-d", "-q"))
+            return Maintenance(self._git, self._git.start("repack", "-d", "-q", feed=False))
         return None
 
     def maintain(self, *, loose_limit: int = 6700, pack_limit: int = 50) -> None:
