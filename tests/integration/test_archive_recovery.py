@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +87,20 @@ def test_a_commit_graph_failing_during_the_run_is_a_warning_and_retried(
     assert again["commit"] is None
     assert not (project.archive / GRAPH_LOCK).exists()
     assert project.git("commit-graph", "verify") == ""
+
+
+def test_the_run_command_prints_an_optimisation_warning_and_exits_0(project: Project) -> None:
+    project.run()
+    graphs = project.archive / ".git/objects/info/commit-graphs"
+    shutil.rmtree(graphs)
+    graphs.write_text("")  # no commit-graph can be written until a person looks
+    project.lab.mutate(project.lab.devices[0].name)
+
+    done = project.cli("run")
+
+    assert done.returncode == 0, done.stderr
+    assert "warning: commit-graph not written (git commit-graph failed" in done.stdout
+    assert last_run(project) == (RunStatus.COMPLETED, project.commits()[0])
 
 
 def test_a_deleted_index_is_rebuilt_and_nothing_is_deleted(project: Project) -> None:
