@@ -129,6 +129,8 @@ class CommitOutcome:
     commit_id: str | None  # None when nothing changed
     files: tuple[ArchivedChange, ...]
     seconds: float = 0.0
+    # what went wrong without costing the run its commit (a failed repack or commit-graph)
+    warnings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> tuple[ArchivedChange, ...]:

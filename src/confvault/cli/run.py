@@ -105,6 +105,7 @@ def _report_json(report: RunReport) -> dict[str, object]:
         ],
         "timings": dict(report.timings),
         "status_pending": str(report.status_pending) if report.status_pending else None,
+        "warnings": list(report.commit.warnings),
     }
 
 
@@ -124,6 +125,8 @@ def _print_report(report: RunReport, seconds: float) -> None:
             f"database unavailable: status of run {report.run_id} kept in "
             f"{report.status_pending}; the next run writes it"
         )
+    for warning in report.commit.warnings:
+        out.print(f"warning: {warning}", markup=False, highlight=False)
     if changed:
         names = ", ".join(report.changed_devices[:20])
         more = f" (+{len(changed) - 20} more)" if len(changed) > 20 else ""

@@ -1,19 +1,20 @@
-"""The one place that runs the git binary (through GitPython) and checks what users pass to it.
+"""The one place that runs the git binary and checks what users pass to it.
 
-Every call goes through :class:`GitRunner` so durability settings, stdin handling and error
-messages are the same everywhere. Many paths always travel through stdin in one call, never one
-subprocess per device.
+Every call goes through :class:`GitRunner` so durability settings, stdin handling, the children's
+environment and error messages are the same everywhere. Many paths always travel through stdin in
+one call, never one subprocess per device. GitPython only names the git executable
+(``GIT_PYTHON_GIT_EXECUTABLE``): its own ``execute`` hands every child a copy of our whole
+environment, device credentials included.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from git.cmd import Git
 
@@ -26,6 +27,12 @@ ZERO_OID = "0" * 40
 # Only the characters git revisions are made of: names, ~, ^, @{...}, and a date inside @{}.
 _REVISION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/~^@{}+ -]{0,199}$")
 _FORBIDDEN_PATH_CHARS = re.compile(r"[\x00-\x1f\x7f\\:*?\[\]]")
+# What a git child needs from our environment: finding programs and the user's git config, the
+# locale and time zone, and the ssh agent for a push. Everything else (device credentials above
+# all) stays with confvault; the GIT_* identity a commit needs is passed per call.
+_INHERITED_VARIABLES = frozenset({"PATH", "HOME", "LANG", "TZ", "SSH_AUTH_SOCK"})
+# git's messages in English, as confvault quotes them (GitPython forced the same).
+_MESSAGES_IN_ENGLISH = {"LANGUAGE": "C", "LC_ALL": "C"}
 
 
 def blob_id(data: bytes) -> str:
@@ -53,6 +60,19 @@ def check_revision(rev: str) -> str:
     return rev
 
 
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of every git child: the allowed part of ours, then ``extra``."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name in _INHERITED_VARIABLES or name.startswith("LC_")
+    }
+    env |= _MESSAGES_IN_ENGLISH
+    if extra is not None:
+        env |= extra
+    return env
+
+
 class GitError(RepoError):
     """A git command failed; the message names the command and git's own first error line."""
 
@@ -62,7 +82,9 @@ class GitRunner:
 
     def __init__(self, work_tree: Path) -> None:
         self.work_tree = work_tree
-        self._git = Git(str(work_tree))
+
+    def _command(self, args: Sequence[str]) -> list[str]:
+        return [str(Git.GIT_PYTHON_GIT_EXECUTABLE or "git"), *DURABILITY_OPTIONS, *args]
 
     def run(
         self,
@@ -88,31 +110,28 @@ class GitRunner:
         env: Mapping[str, str] | None = None,
     ) -> tuple[int, bytes, str]:
         """Run ``git ARGS`` and return (exit code, stdout bytes, stderr text) without raising."""
-        command = ["git", *DURABILITY_OPTIONS, *args]
-        # GitPython hands ``istream`` to Popen as stdin, so it must be a real file.
-        with tempfile.TemporaryFile() as stdin_file:
-            if stdin is not None:
-                stdin_file.write(stdin)
-                stdin_file.seek(0)
-            status, out, err = self._git.execute(
-                command,
-                istream=stdin_file if stdin is not None else None,
-                env=dict(env) if env is not None else None,
-                with_extended_output=True,
-                with_exceptions=False,
-                stdout_as_string=False,
-                strip_newline_in_stdout=False,
-            )
-        return status, out, err
+        done = subprocess.run(
+            self._command(args),
+            input=stdin,
+            stdin=subprocess.DEVNULL if stdin is None else None,
+            capture_output=True,
+            cwd=self.work_tree,
+            env=child_environment(env),
+            check=False,
+        )
+        return done.returncode, done.stdout, done.stderr.decode("utf-8", errors="replace")
 
-    def start(self, *args: str) -> Any:
-        """Start ``git ARGS`` with piped stdin and stdout; the caller feeds, drains and waits.
-
-        Returns GitPython's wrapper: keep it referenced while the process runs (dropping it kills
-        git), use its ``stdin``/``stdout`` and wait on ``.proc`` (its own ``wait`` raises).
-        """
-        command = ["git", *DURABILITY_OPTIONS, *args]
-        return self._git.execute(command, istream=subprocess.PIPE, as_process=True)
+    def start(self, *args: str, feed: bool = True) -> subprocess.Popen[bytes]:
+        """Start ``git ARGS`` with piped stdout and stderr, and stdin unless ``feed`` is False;
+        the caller feeds, drains and waits."""
+        return subprocess.Popen(
+            self._command(args),
+            stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=self.work_tree,
+            env=child_environment(),
+        )
 
     def text(
         self, *args: str, stdin: str | None = None, env: Mapping[str, str] | None = None

@@ -1,65 +1,58 @@
-"""Start-of-run repair: stale locks, an interrupted commit, and a refusal to touch people's edits.
+"""Start-of-run repair: stale locks, a lost index, an interrupted commit; people's edits found.
 
 What counts as ours: files named in the crash journal whose content is one that confvault itself
 wrote or was about to write (the old, new or current commit's blob). Anything else that differs
-from HEAD was made by a person and is never overwritten.
+from HEAD was made by a person and is never overwritten: :func:`uncommitted_changes` names those
+files, so the run holds back just the devices they belong to. Other files (a README, CI config,
+an editor's swap file) are not confvault's and never stop a run.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import time
 from pathlib import Path
 
 from confvault.config_repo.gitcmd import GitRunner, blob_id
 from confvault.config_repo.journal import Journal, read_journal, remove_journal
+from confvault.config_repo.locks import remove_stale_locks
 from confvault.config_repo.queries import tree_blobs
 from confvault.config_repo.worktree import read_blobs, refresh_index, write_files
-from confvault.errors import RepoError
 
-# A git command holds index.lock for milliseconds; a person's `git commit` waiting in an editor
-# holds it for minutes. Older than this, and with no git process running in the archive, it is
-# left over from a killed process.
-STALE_LOCK_SECONDS = 120.0
 _STATUS_WORDS = {"?": "untracked", "M": "modified", "D": "deleted", "A": "added", "T": "retyped"}
+# A name no device file can have (device paths end in .cfg): asking the index about it reads the
+# whole index without listing anything.
+_INDEX_PROBE = ".confvault-index-probe"
 
 
-def prepare(
-    runner: GitRunner, git_dir: Path, state_dir: Path, branch_ref: str, head: str | None
-) -> None:
+def prepare(runner: GitRunner, git_dir: Path, state_dir: Path, head: str | None) -> dict[str, str]:
+    """Repair what a killed run or git left; return path -> kind of every uncommitted change."""
     journal = read_journal(state_dir / "journal.json")
-    remove_stale_locks(runner.work_tree, git_dir, state_dir, branch_ref, journal)
+    remove_stale_locks(runner.work_tree, git_dir)
+    rebuild_lost_index(runner, git_dir, head)
     if journal is not None:
         finish_interrupted_commit(runner, journal, head, state_dir / "restore")
         remove_journal(state_dir / "journal.json")
     shutil.rmtree(state_dir / "stage", ignore_errors=True)
     shutil.rmtree(state_dir / "restore", ignore_errors=True)
-    refuse_foreign_changes(runner)
+    return uncommitted_changes(runner)
 
 
-def remove_stale_locks(
-    work_tree: Path, git_dir: Path, state_dir: Path, branch_ref: str, journal: Journal | None
-) -> None:
-    """Delete lock files a killed git process left behind; refuse while one may be live."""
-    crashed_run = journal is not None and not _pid_alive(journal.pid)
-    # Our temporary index is used by nobody else, so its lock is always ours to clear.
-    for ours in (state_dir / "index", state_dir / "index.lock"):
-        ours.unlink(missing_ok=True)
-    for lock in (git_dir / "index.lock", git_dir / f"{branch_ref}.lock", git_dir / "HEAD.lock"):
-        try:
-            age = time.time() - lock.stat().st_mtime
-        except FileNotFoundError:
-            continue
-        relative = lock.relative_to(git_dir)
-        if (crashed_run or age > STALE_LOCK_SECONDS) and not _git_running_in(work_tree):
-            lock.unlink(missing_ok=True)
-            continue
-        raise RepoError(
-            f"archive {work_tree} is locked by a running git command (.git/{relative}, "
-            f"{age:.0f} s old); retry when it has finished"
-        )
+def rebuild_lost_index(runner: GitRunner, git_dir: Path, head: str | None) -> None:
+    """A missing or unreadable index is read again from HEAD, the work tree left as it is.
+
+    Without it git compares the work tree with an empty index: every file "deleted" and
+    "untracked" at once, and committing that would delete the whole archive. ``read-tree HEAD``
+    is ``git reset --mixed``: only what a person had staged is gone, and the index held nothing
+    else that HEAD and the work tree do not.
+    """
+    if head is None:
+        return  # nothing committed yet: an empty index is the right one
+    index = git_dir / "index"
+    if index.exists():
+        status, _, _ = runner.run_status("ls-files", "-z", "--", _INDEX_PROBE)
+        if status == 0:
+            return
+    runner.run("read-tree", head)
 
 
 def finish_interrupted_commit(
@@ -102,25 +95,19 @@ def finish_interrupted_commit(
         runner.run("update-index", "-z", "--index-info", stdin=entries)
 
 
-def refuse_foreign_changes(runner: GitRunner) -> None:
-    """RepoError naming up to 5 paths when the work tree or index differs from HEAD."""
+def uncommitted_changes(runner: GitRunner) -> dict[str, str]:
+    """Path -> what a person did to it ("modified", "untracked", ...) for every file whose work
+    tree or index differs from HEAD."""
     out = runner.run(
         "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
         "--ignore-submodules",
     )  # fmt: skip
-    entries = [e.decode("utf-8", errors="replace") for e in out.split(b"\0") if e]
-    if not entries:
-        return
-    described = []
-    for entry in entries[:5]:
+    changes: dict[str, str] = {}
+    for entry in (e.decode("utf-8", errors="surrogateescape") for e in out.split(b"\0") if e):
         code, path = entry[:2], entry[3:]
         letter = code[1] if code[1] != " " else code[0]
-        described.append(f"{path} ({_STATUS_WORDS.get(letter, 'changed')})")
-    more = f" and {len(entries) - 5} more" if len(entries) > 5 else ""
-    raise RepoError(
-        f"archive {runner.work_tree} has uncommitted changes not made by confvault: "
-        f"{', '.join(described)}{more}; commit or discard them with git first"
-    )
+        changes[path] = _STATUS_WORDS.get(letter, "changed")
+    return changes
 
 
 def _work_tree_blob(path: Path) -> str | None:
@@ -133,33 +120,3 @@ def _work_tree_blob(path: Path) -> str | None:
 def _commit_exists(runner: GitRunner, commit: str) -> bool:
     status, _, _ = runner.run_status("cat-file", "-e", f"{commit}^{{commit}}")
     return status == 0
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # our own earlier incarnation cannot still be running as us
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _git_running_in(work_tree: Path) -> bool:
-    """Whether a live git process works in this archive (Linux /proc; False elsewhere)."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return False
-    root = work_tree.resolve()
-    for entry in proc.iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        with contextlib.suppress(OSError):
-            if (entry / "comm").read_text().strip() != "git":
-                continue
-            cwd = (entry / "cwd").resolve()
-            if cwd == root or root in cwd.parents:
-                return True
-    return False

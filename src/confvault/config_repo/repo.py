@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 
-from confvault.config_repo import queries, recovery
+from confvault.config_repo import maintenance, queries, recovery
+from confvault.config_repo.edits import hold_back
 from confvault.config_repo.gitcmd import (
     ZERO_OID,
     GitError,
@@ -29,7 +32,7 @@ from confvault.config_repo.staging import BlobStager
 from confvault.config_repo.worktree import place_files, refresh_index
 from confvault.crash_hook import CRASH_HOOK
 from confvault.errors import RepoError
-from confvault.models import ArchivedChange, CommitOutcome
+from confvault.models import ArchivedChange, CollectResult, CommitOutcome
 
 RUN_TRAILER = "Confvault-Run"
 DEFAULT_BRANCH = "main"
@@ -52,6 +55,7 @@ class ConfigRepo:
         self.state_dir = self.git_dir / "confvault"
         self.journal_path = self.state_dir / "journal.json"
         self.branch_ref = self._current_branch()
+        self._uncommitted: dict[str, str] = {}  # a person's changes, found by prepare()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -78,7 +82,11 @@ class ConfigRepo:
 
     @classmethod
     def open(cls, path: Path, *, author_name: str, author_email: str) -> ConfigRepo:
-        """Open an existing archive; RepoError when it cannot be used for backups."""
+        """Open an existing archive, for reading; RepoError when it is not one.
+
+        Nothing is written here: show, history and diff work on a read-only archive (a mounted
+        copy, a replica, a restored backup). A run calls :meth:`require_writable` first.
+        """
         path = path.absolute()
         if path.exists() and not path.is_dir():
             raise RepoError(f"archive {path} is a file, not a folder")
@@ -94,11 +102,13 @@ class ConfigRepo:
         top = out.decode("utf-8", errors="replace").strip()
         if status != 0 or Path(top).resolve() != path.resolve():
             raise RepoError(f"archive {path} is not a git repository (it is inside {top})")
-        repo = cls(path, author_name=author_name, author_email=author_email)
-        for place in (path, repo.git_dir, repo.git_dir / "objects"):
+        return cls(path, author_name=author_name, author_email=author_email)
+
+    def require_writable(self) -> None:
+        """RepoError unless a run can write here (work tree, .git, objects)."""
+        for place in (self.path, self.git_dir, self.git_dir / "objects"):
             if not os.access(place, os.W_OK):
-                raise RepoError(f"archive {path} is not writable ({place})")
-        return repo
+                raise RepoError(f"archive {self.path} is not writable ({place})")
 
     def _current_branch(self) -> str:
         status, out, _ = self._git.run_status("symbolic-ref", "-q", "HEAD")
@@ -184,17 +194,35 @@ class ConfigRepo:
     # -- writing ---------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Make the archive safe to commit to; call at the start of every run.
+        """Make the archive safe to commit to; call at the start of every run, holding the run
+        lock (so every git lock file in the archive not owned by a person's live git is stale).
 
-        Removes stale locks, finishes a commit a killed run left half done, and refuses
-        (RepoError naming up to 5 paths) when a person left uncommitted changes.
+        Removes stale locks, reads a lost index again from HEAD, finishes a commit a killed run
+        left half done, and notes the files a person changed (see :meth:`hold_edited`).
         """
+        self.require_writable()
         try:
-            recovery.prepare(self._git, self.git_dir, self.state_dir, self.branch_ref, self.head())
+            self._uncommitted = recovery.prepare(
+                self._git, self.git_dir, self.state_dir, self.head()
+            )
         except OSError as error:
             raise RepoError(
                 f"cannot repair archive {self.path}: {error.strerror} ({error.filename})"
             ) from None
+
+    @property
+    def uncommitted(self) -> Mapping[str, str]:
+        """Path -> kind ("modified", "deleted", "untracked", ...) of a person's uncommitted
+        changes, as :meth:`prepare` found them."""
+        return MappingProxyType(self._uncommitted)
+
+    def hold_edited(self, result: CollectResult, path: str) -> CollectResult:
+        """The result, or a SUSPECT failure when a person changed this device's file and did not
+        commit it: their change wins and only this device waits."""
+        kind = self._uncommitted.get(path)
+        if kind is None or not result.ok:
+            return result
+        return hold_back(result, self.path, path, kind)
 
     def stager(self) -> BlobStager:
         """Start staging a run's files (see ``staging.py``); :meth:`commit_staged` commits them."""
@@ -227,7 +255,8 @@ class ConfigRepo:
         """Archive one run's staged texts: at most one commit, none when nothing changed.
 
         Paths not staged are never touched (a failed device keeps its file, a device that left
-        the inventory is never deleted). The outcome has one entry per staged path.
+        the inventory is never deleted), nor are files a person changed (left out, with a
+        warning). The outcome has one entry per committed or unchanged path.
         ``committed_at`` is for building history.
         """
         started = time.perf_counter()
@@ -237,7 +266,12 @@ class ConfigRepo:
             raise RepoError(
                 f"cannot write archive {self.path}: {error.strerror} ({error.filename})"
             ) from None
-        entries = dict(stager.files)
+        warnings = tuple(
+            f"{p} left out of the commit: {self._uncommitted[p]} by a person, not committed"
+            for p in stager.files
+            if p in self._uncommitted
+        )
+        entries = {p: e for p, e in stager.files.items() if p not in self._uncommitted}
         previous = stager.previous
         changed = [p for p, entry in entries.items() if previous.get(p) != entry.blob_id]
         changed_set = set(changed)
@@ -246,7 +280,7 @@ class ConfigRepo:
             for p, entry in entries.items()
         )
         if not changed:
-            return CommitOutcome(None, outcome_files, time.perf_counter() - started)
+            return CommitOutcome(None, outcome_files, time.perf_counter() - started, warnings)
 
         old_commit = self.head()
         new_paths = [p for p in changed if p not in previous]
@@ -269,7 +303,15 @@ class ConfigRepo:
             ) from None
         CRASH_HOOK.point("after-index")
         remove_journal(self.journal_path)
-        return CommitOutcome(new_commit, outcome_files, time.perf_counter() - started)
+        return CommitOutcome(new_commit, outcome_files, time.perf_counter() - started, warnings)
+
+    def optimise(self, outcome: CommitOutcome, running: Maintenance | None) -> CommitOutcome:
+        """After the commit: wait for the repack and refresh the commit-graph. A failure is a
+        warning on the outcome, never an error: the configurations are committed already."""
+        warnings = maintenance.finish(
+            self._git, self.state_dir, running, graph_due=outcome.commit_id is not None
+        )
+        return replace(outcome, warnings=outcome.warnings + warnings) if warnings else outcome
 
     def _move_branch(
         self, old_commit: str | None, new_commit: str, changed: list[str], run_id: int
@@ -322,47 +364,23 @@ class ConfigRepo:
     def start_maintenance(
         self, *, loose_limit: int = 6700, pack_limit: int = 50
     ) -> Maintenance | None:
-        """Start packing in a git child if due: loose objects past ``loose_limit`` go into one
-        new pack, packs past ``pack_limit`` are merged (git's own gc.auto defaults).
-
-        Plumbing commits never trigger git's automatic gc, so without this every run would leave
-        about one loose object per changed device forever. Counted exactly (git's gc --auto only
-        samples one object folder). A run starts it before collecting, so the repack (long after
-        a large first import: bench/README.md) runs on the other core while devices answer; it
-        packs only objects reachable from refs, never the blobs this run is staging, and a commit
-        made while it runs is safe (git's own gc runs beside writers the same way).
-        """
+        """Start packing in a git child if due (see ``maintenance.start_repack``); a run starts
+        it before collecting, so git packs on the other core while devices answer."""
         if self.head() is None:
             return None
-        counts = dict(
-            line.split(": ", 1)
-            for line in self._git.text("count-objects", "-v").splitlines()
-            if ": " in line
-        )
-        if int(counts.get("packs", "0")) > pack_limit:
-            return Maintenance(self._git, self._git.start("repack", "-a", "-d", "-q"))
-        if int(counts.get("count", "0")) > loose_limit:
-            return Maintenance(self._git, self._git.start("repack", "-d", "-q"))
-        return None
+        return maintenance.start_repack(self._git, loose_limit=loose_limit, pack_limit=pack_limit)
 
     def maintain(self, *, loose_limit: int = 6700, pack_limit: int = 50) -> None:
         """Pack now if due (see :meth:`start_maintenance`), then refresh the commit-graph."""
-        maintenance = self.start_maintenance(loose_limit=loose_limit, pack_limit=pack_limit)
-        if maintenance is not None:
-            maintenance.wait()
+        running = self.start_maintenance(loose_limit=loose_limit, pack_limit=pack_limit)
+        if running is not None:
+            running.wait()
         self.write_commit_graph()
 
     def write_commit_graph(self) -> None:
         """Keep path-limited ``git log`` fast: incremental commit-graph with Bloom filters."""
         if self.head() is not None:
-            self._git.run(
-                "commit-graph",
-                "write",
-                "--reachable",
-                "--changed-paths",
-                "--split",
-                "--no-progress",
-            )
+            maintenance.write_commit_graph(self._git)
 
 
 def commit_message(run_id: int, changed: list[str], new: list[str], summary: str) -> str:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import subprocess
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any
+from typing import IO, cast
 
 from confvault.config_repo.gitcmd import GitError, GitRunner, blob_id, check_archive_path
 
@@ -43,7 +44,7 @@ class BlobStager:
         self.previous = previous  # archive path -> blob id at HEAD when staging began
         self._files: dict[str, StagedFile] = {}
         self._sent: list[str] = []  # blob ids in the order they went to git
-        self._process: Any = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._stdin: IO[bytes] | None = None
         self._output: list[bytes] = []
         self._reader: threading.Thread | None = None
@@ -85,11 +86,14 @@ class BlobStager:
                 with contextlib.suppress(OSError):  # git died: its exit code and stderr tell why
                     self._stdin.close()
                 self._stdin = None
-            status = self._process.proc.wait()
+            status = self._process.wait()
             if self._reader is not None:
                 self._reader.join()
-            stderr = self._process.proc.stderr
+            stderr = self._process.stderr
             said = stderr.read().decode("utf-8", errors="replace") if stderr is not None else ""
+            for pipe in (self._process.stdout, stderr):
+                if pipe is not None:
+                    pipe.close()
             reason = next((line for line in said.splitlines() if line.strip()), "no message")
             stored = b"".join(self._output).decode().split()
             if status != 0:
@@ -119,9 +123,12 @@ class BlobStager:
 
     def _start(self) -> IO[bytes]:
         self._process = self._runner.start("hash-object", "-w", "--no-filters", "--stdin-paths")
-        stdin: IO[bytes] = self._process.stdin
+        # start() pipes both
+        stdin, stdout = (
+            cast("IO[bytes]", self._process.stdin),
+            cast("IO[bytes]", self._process.stdout),
+        )
         self._stdin = stdin
-        stdout = self._process.stdout
         # git prints one id per file; read them as they come so its stdout pipe never fills up
         self._reader = threading.Thread(
             target=lambda: self._output.extend(iter(lambda: stdout.read(65536), b"")),

@@ -129,6 +129,7 @@ def run_backup(
     with open_database(settings) as database:
         _refuse_lost_archive(settings, database)
         repo = open_archive(settings)
+        repo.require_writable()  # reads work on a read-only archive; a run cannot
         with RunLock(repo.git_dir):
             repo.prepare()
             archive = archive_id(repo.git_dir)
@@ -186,6 +187,7 @@ class BackupRun:
         self._maintenance = repo.start_maintenance()  # git packs on the other core meanwhile
 
     def _keep(self, result: CollectResult) -> None:
+        result = self._repo.hold_edited(result, self._by_name[result.device].archive_path)
         if result.ok and result.config is not None:
             # git stores each new configuration now, while other devices are collected
             self._stager.add(self._by_name[result.device].archive_path, result.config)
@@ -249,11 +251,7 @@ class BackupRun:
             self._stager.discard(path)
         tick = time.perf_counter()
         commit = self._repo.commit_staged(self._stager, run_id=self.run_id)
-        if self._maintenance is not None:
-            # after the commit: a failed repack must not keep this run's configurations out
-            self._maintenance.wait()
-        if commit.commit_id is not None:
-            self._repo.write_commit_graph()
+        commit = self._repo.optimise(commit, self._maintenance)  # failures: commit.warnings
         timings["commit_s"] = time.perf_counter() - tick
 
         tick = time.perf_counter()

@@ -77,6 +77,7 @@ def test_run_over_zero_devices_reports_a_completed_run(confvault: Confvault) -> 
             "failures": list,
             "timings": dict,
             "status_pending": type(None),
+            "warnings": list,
         },
     )
     assert report["status"] == "completed"

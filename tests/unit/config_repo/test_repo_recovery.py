@@ -1,4 +1,4 @@
-"""prepare(): people's edits are refused untouched, stale locks go, a kill -9 is repaired."""
+"""prepare(): people's edits are found and left alone, stale locks go, a kill -9 is repaired."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def assert_healthy(repo: ConfigRepo, git: GitFn) -> None:
         assert (repo.path / path).read_text() == repo.read(path)
 
 
-def test_prepare_refuses_a_person_edit_and_leaves_it_alone(
+def test_a_person_edit_is_left_alone_and_only_its_device_held_back(
     archive: ConfigRepo, device_files: FilesFn
 ) -> None:
     archive.commit_run(device_files(3), run_id=1)
@@ -68,13 +68,20 @@ def test_prepare_refuses_a_person_edit_and_leaves_it_alone(
     edited.write_text("my careful hand edit\n")
     (archive.path / "notes.txt").write_text("todo\n")
 
-    with pytest.raises(RepoError, match=r"acme/r001\.cfg \(modified\), notes\.txt \(untracked\)"):
-        archive.prepare()
+    archive.prepare()
+
+    assert archive.uncommitted == {"acme/r001.cfg": "modified", "notes.txt": "untracked"}
+    outcome = archive.commit_run(device_files(3, tag="v2"), run_id=2)
+    assert outcome.commit_id is not None
+    assert [f.path for f in outcome.changed] == ["acme/r000.cfg", "acme/r002.cfg"]
+    assert outcome.warnings == (
+        "acme/r001.cfg left out of the commit: modified by a person, not committed",
+    )
     assert edited.read_text() == "my careful hand edit\n"
     assert (archive.path / "notes.txt").read_text() == "todo\n"
 
 
-def test_prepare_names_five_paths_and_counts_the_rest(
+def test_every_edited_device_file_is_named_staged_ones_too(
     archive: ConfigRepo, device_files: FilesFn, git: GitFn
 ) -> None:
     archive.commit_run(device_files(8), run_id=1)
@@ -82,8 +89,9 @@ def test_prepare_names_five_paths_and_counts_the_rest(
         (archive.path / f"acme/r{n:03d}.cfg").write_text("edited\n")
     git(archive.path, "add", "acme/r000.cfg")  # staged by a person counts too
 
-    with pytest.raises(RepoError, match=r"r004\.cfg \(modified\) and 2 more; commit or discard"):
-        archive.prepare()
+    archive.prepare()
+
+    assert archive.uncommitted == {f"acme/r{n:03d}.cfg": "modified" for n in range(7)}
 
 
 def test_stale_index_lock_is_removed(
@@ -105,9 +113,23 @@ def test_stale_index_lock_is_removed(
 def test_fresh_index_lock_of_a_live_git_is_respected(archive: ConfigRepo) -> None:
     lock = archive.path / ".git/index.lock"
     lock.write_text("")
-    with pytest.raises(RepoError, match=r"locked by a running git command \(\.git/index\.lock"):
-        archive.prepare()
-    assert lock.exists()
+    # a person's git, working in the archive (as `git commit` does while its editor is open)
+    person = subprocess.Popen(
+        ["git", "cat-file", "--batch"],
+        cwd=archive.path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        with pytest.raises(RepoError, match=r"locked by a running git command \(\.git/index\.lock"):
+            archive.prepare()
+        assert lock.exists()
+    finally:
+        person.communicate(b"")
+
+    archive.prepare()  # their git is gone: no process can own the lock now, however fresh
+
+    assert not lock.exists()
 
 
 @pytest.mark.parametrize(
@@ -172,8 +194,8 @@ def test_person_edit_after_a_crash_is_not_overwritten(
     hand_edited.write_text("fixed by hand while confvault was down\n")
 
     repo = ConfigRepo.open(archive.path, **author)
-    with pytest.raises(RepoError, match=r"acme/r002\.cfg \(modified\)"):
-        repo.prepare()
+    repo.prepare()
+    assert repo.uncommitted == {"acme/r002.cfg": "modified"}
     assert git(archive.path, "status", "--porcelain") == " M acme/r002.cfg\n"  # nothing staged
     assert hand_edited.read_text() == "fixed by hand while confvault was down\n"
     landed = device_files(4, tag="v2")["acme/r001.cfg"]
