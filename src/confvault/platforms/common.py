@@ -82,6 +82,8 @@ CISCO_STYLE_ERRORS: tuple[str, ...] = (
     r"^% Ambiguous command:",
     r"^% Permission denied",
     r"^% Authorization failed",
+    # AAA command authorisation refusing a command (IOS; EOS adds its own form)
+    r"^Command authorization failed\.?$",
 )
 
 # Config lines that are volatile on every Cisco-style device: the NTP clock period drifts.

@@ -174,13 +174,14 @@ def collect_config(task: Task, run: CollectPass) -> Result:
             LOGIN_TIMEOUT_EXTRA: max(0.001, deadline - time.monotonic()),
         }
         session = open_session(task.host, task.nornir.config)  # login + set-up commands
+        # Privileged mode before the first command, as Oxidized does: with command authorisation
+        # a device may refuse even 'show version' at the user prompt. No-op where there is none.
+        session.enable(max(0.001, deadline - time.monotonic()))
         outputs: list[str] = []
         for command in platform.commands:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ReadTimeout(f"deadline of {timeout:g} s passed before {command.command!r}")
-            if command.enable:
-                session.enable(remaining)
             remaining = deadline - time.monotonic()
             outputs.append(
                 session.send(command.command, min(remaining, command.read_timeout or remaining))
