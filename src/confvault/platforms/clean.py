@@ -214,6 +214,11 @@ def _brace_delta(line: str) -> int:
     return delta
 
 
+def mask_lines(platform: Platform, lines: list[str]) -> list[str]:
+    """The platform's secret rules on any lines (a raw session log, not only a configuration)."""
+    return _apply(platform.secrets, lines, platform.section_regex)
+
+
 def _apply(
     rules: Iterable[LineRule], lines: list[str], sections: re.Pattern[str] | None = None
 ) -> list[str]:
