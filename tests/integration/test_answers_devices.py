@@ -1,5 +1,6 @@
 """Devices as they really answer, over SSH against the lab: command authorisation before enable,
-a device without a host-name, the Junos chassis line before every prompt."""
+a device without a host-name, the Junos chassis line before every prompt, a configuration line
+that is exactly the prompt with the output pausing after it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from confvault.models import CollectResult
 from confvault.service import RunReport
 from confvault_lab import Lab, parse_spec
+from confvault_lab.platforms import platform_named
 from tests.integration.project import PLATFORMS, Project, write_project
 
 pytestmark = pytest.mark.integration
@@ -20,6 +22,7 @@ CASES = {
     "authz": ("command_authorisation", ("cisco_ios", "arista_eos")),
     "anonymous": ("no_hostname", tuple(PLATFORMS)),
     "chassis": ("chassis_state", ("juniper_junos",)),
+    "banner": ("prompt_in_output", tuple(PLATFORMS)),
 }
 
 
@@ -81,3 +84,13 @@ def test_a_junos_device_without_host_name_is_not_a_missing_prompt(answered: Answ
 
 def test_the_chassis_line_before_each_prompt_is_not_archived(answered: AnsweredRun) -> None:
     assert "{master:0}" not in answered.archived(answered.result("chassis", "juniper_junos"))
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_prompt_shaped_config_line_before_a_pause_is_archived_as_a_line(
+    answered: AnsweredRun, platform: str
+) -> None:
+    result = answered.result("banner", platform)
+    assert result.ok, (result.error_class, result.message)
+    prompt = platform_named(platform).cli.prompt(result.device, "admin", enabled=True).strip()
+    assert prompt in answered.archived(result).splitlines()

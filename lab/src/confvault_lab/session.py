@@ -233,12 +233,14 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
             return False
         rate = SLOW_RATE_BPS if fault == "slow" else None
         if fault == "prompt_in_output":
-            # a banner line that is exactly the prompt, then a pause: only what comes after the
-            # output tells the end of output from this line
+            # a banner line that is exactly the prompt, the output pausing right after it (before
+            # its line break): only what comes next tells the end of output from this line
             lines = text.rstrip("\n").split("\n")
             middle = len(lines) // 2
-            await self._send_output("\n".join([*lines[:middle], self._prompt()]), paging_once_off)
+            await self._send_output("\n".join(lines[:middle]), paging_once_off)
+            self._write(self._prompt())
             await asyncio.sleep(PROMPT_IN_OUTPUT_PAUSE_S)
+            self._write("\r\n")
             text = "\n".join(lines[middle:]) + "\n"
         await self._send_output(text, paging_once_off, rate)
         return True

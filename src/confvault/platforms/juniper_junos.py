@@ -28,6 +28,7 @@ PLATFORM = Platform(
         pager=r"---\(more(?: \d+%)?\)---",
         # root logs in to the FreeBSD shell ('root@r1:~ #', 'root@r1%'): start the CLI
         login_answers=((r"(?::~ ?[#$]|%)", "cli"),),
+        prompt_preamble=_VC_STATE,
     ),
     commands=(
         # 'show version' has no volatile line: kept whole.

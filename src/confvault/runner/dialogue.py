@@ -96,26 +96,26 @@ class CliSession:
             self.send(command, deadline - time.monotonic())
         return self.prompt
 
-    def send(self, command: str, timeout: float) -> str:
-        """Run one command; return its raw output between the echo line and the closing prompt."""
+    def send(self, command: str, timeout: float, *, confirm_end: bool = False) -> str:
+        """Run one command; return its raw output between the echo line and the closing prompt.
+
+        ``confirm_end``: the output may hold a line that is exactly the prompt (a banner quoting
+        it) and pause there; an empty line sent then tells the two apart (``_confirm_end``).
+        """
         started = time.monotonic()
         deadline = started + timeout
         self._write(command + self._enter)
         buffer, body_at = self._read_past_echo(command, deadline)
-        pager = self._dialogue.pager_regex
 
         def at_prompt(tail: str) -> bool:
-            if pager is not None and pager.search(tail):
-                raise OutputRejected(
-                    ErrorClass.REJECTED,
-                    f"output of {command!r} stopped at a pager prompt ({tail!r}): "
-                    "paging could not be turned off for this session",
-                )
-            return tail == self.prompt
+            return self._at_prompt(command, tail)
 
         buffer = self._read_until(buffer, body_at, deadline, f"prompt after {command!r}", at_prompt)
+        end = buffer.rfind("\n") + 1
+        if confirm_end:
+            buffer, end = self._confirm_end(command, buffer, body_at, deadline)
         # raw, as the device sent it: platforms.clean is the one normaliser
-        output = buffer[body_at : buffer.rfind("\n") + 1]
+        output = buffer[body_at:end]
         seconds = time.monotonic() - started
         self._step(f"command {command!r}: {len(output.encode())} bytes in {seconds:.3f} s")
         return output
@@ -147,6 +147,49 @@ class CliSession:
         self._step(f"enable: privileged prompt {self.prompt!r}")
 
     # -- reading -------------------------------------------------------------------------------
+
+    def _at_prompt(self, command: str, tail: str) -> bool:
+        pager = self._dialogue.pager_regex
+        if pager is not None and pager.search(tail):
+            raise OutputRejected(
+                ErrorClass.REJECTED,
+                f"output of {command!r} stopped at a pager prompt ({tail!r}): "
+                "paging could not be turned off for this session",
+            )
+        return tail == self.prompt
+
+    def _confirm_end(
+        self, command: str, buffer: str, start: int, deadline: float
+    ) -> tuple[str, int]:
+        """Send an empty line and read on until its echo and a fresh prompt follow a prompt line.
+
+        A device reads typed input only at its prompt, so the empty line is answered after the
+        output has really ended: a prompt-shaped configuration line followed by more output is
+        then just output. Returns the buffer and where the closing prompt line starts.
+        """
+        self._write(self._enter)
+        waiting_for = f"prompt after the empty line sent after {command!r}"
+        while True:
+            buffer += self._reader.read(deadline, waiting_for)
+            if self._at_prompt(command, last_line(buffer, start)):
+                closing = self._prompt_line_before_last(buffer, start)
+                if closing is not None:
+                    return buffer, closing
+
+    def _prompt_line_before_last(self, buffer: str, start: int) -> int | None:
+        """Where the prompt line before the last line starts, skipping blank lines and the
+        platform's preamble lines ('{master:0}'); None when another line comes first."""
+        preamble = self._dialogue.preamble_regex
+        pos = buffer.rfind("\n", start)
+        while pos >= start:
+            begin = max(buffer.rfind("\n", start, pos) + 1, start)
+            shown = last_line(buffer[begin:pos])
+            if shown == self.prompt:
+                return begin
+            if shown and (preamble is None or not preamble.search(shown)):
+                return None
+            pos = begin - 1
+        return None
 
     def _login(self, deadline: float) -> str:
         answered = 0

@@ -203,8 +203,10 @@ def collect_config(task: Task, run: CollectPass) -> Result:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ReadTimeout(f"deadline of {timeout:g} s passed before {command.command!r}")
+            read_timeout = min(remaining, command.read_timeout or remaining)
+            # configuration text may quote the prompt (a banner): confirm where the output ends
             outputs.append(
-                session.send(command.command, min(remaining, command.read_timeout or remaining))
+                session.send(command.command, read_timeout, confirm_end=command.is_config)
             )
         config = clean(platform, outputs, mask_secrets=run.options.mask_secrets)
     except Exception as error:  # every failure becomes data; the run goes on
