@@ -80,7 +80,7 @@ class Command:
     """One command sent to the device, and how its output is trimmed before archiving."""
 
     command: str
-    enable: bool = False  # needs privileged (enable) mode
+    enable: bool = False  # needs privileged mode (the runner enters it before the first command)
     as_comment: bool = False  # informational output, archived as comment lines
     keep: tuple[str, ...] = ()  # when set, only lines matching one of these are kept
     drop: tuple[str, ...] = ()  # lines of this command's output that are never archived
