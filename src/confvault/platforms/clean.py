@@ -73,7 +73,12 @@ def normalise(raw: str) -> list[str]:
 
 def terminal_line(raw: str) -> str:
     """One line (no line break in it) as a terminal shows it, e.g. a prompt after a pager eraser."""
-    return _render_overwrites(strip_ansi(_cursor_left_as_backspaces(raw))).strip()
+    return rendered_line(raw).strip()
+
+
+def rendered_line(raw: str) -> str:
+    """``terminal_line`` keeping the indentation (configuration lines are matched with it)."""
+    return _render_overwrites(strip_ansi(_cursor_left_as_backspaces(raw))).rstrip()
 
 
 def strip_ansi(text: str) -> str:

@@ -13,15 +13,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
-from confvault.platforms.clean import mask_lines
+from confvault.platforms.clean import mask_lines, rendered_line
 from confvault.platforms.spec import REMOVED, Platform
 
 STEPS = logging.getLogger("confvault.runner.steps")
+_REDRAWN = re.compile(r"[\r\x1b\b]")
 MIN_SCRUBBED_LENGTH = 3  # a credential shorter than this would blank ordinary words of the log
 
 
@@ -73,7 +75,10 @@ def masked_session(platform: Platform, text: str, credentials: tuple[str, ...]) 
         if len(credential) >= MIN_SCRUBBED_LENGTH:
             text = text.replace(credential, REMOVED)
     lines = text.replace("\r\n", "\n").split("\n")
-    return "\n".join(mask_lines(platform, lines))
+    # a line redrawn with CRs or escapes (a pager eraser before it) is kept as the terminal
+    # showed it: the secret rules, anchored at the line start, must see its text
+    shown = [rendered_line(line) if _REDRAWN.search(line) else line for line in lines]
+    return "\n".join(mask_lines(platform, shown))
 
 
 def write_session_log(directory: Path, device: str, text: str, outcome: str) -> Path:
