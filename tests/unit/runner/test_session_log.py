@@ -7,6 +7,7 @@ from pathlib import Path
 
 from confvault.platforms import get_platform
 from confvault.runner.trace import masked_session, write_session_log
+from confvault.settings import load_settings
 
 IOS = get_platform("cisco_ios")
 
@@ -29,3 +30,10 @@ def test_the_log_file_is_private_and_ends_with_the_outcome(tmp_path: Path) -> No
     assert path == tmp_path / "logs" / "r1.log"
     assert path.stat().st_mode & 0o077 == 0
     assert path.read_text().splitlines() == ["R1#", "# confvault: rejected: device refused it"]
+
+
+def test_the_setting_resolves_against_the_settings_file(tmp_path: Path) -> None:
+    (tmp_path / "confvault.yaml").write_text("session_log_dir: session-logs\n")
+    settings = load_settings(tmp_path / "confvault.yaml", env={}, overrides={}, cwd=Path("/"))
+    assert settings.session_log_dir == tmp_path / "session-logs"
+    assert load_settings(None, env={}, overrides={}, cwd=tmp_path / "x").session_log_dir is None
