@@ -32,7 +32,7 @@ ENV_NAMES: Mapping[str, str] = {
 }
 
 _SUPPORTED_DB_SCHEMES = ("sqlite", "postgresql")
-_PATH_KEYS = ("nornir_config", "archive_path", "data_dir")
+_PATH_KEYS = ("nornir_config", "archive_path", "data_dir", "session_log_dir")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,7 @@ class Settings:
     retries: int = 2
     stale_hours: float = 24.0
     mask_secrets: bool = False
+    session_log_dir: Path | None = None  # the raw session of each device, secrets masked
     author_name: str = "confvault"
     author_email: str = "confvault@localhost"
     db_pool_size: int = 5
@@ -149,6 +150,7 @@ _CHECKERS: Mapping[str, Callable[[object], object]] = {
     "retries": _integer(0, 10),
     "stale_hours": _hours,
     "mask_secrets": _flag,
+    "session_log_dir": _path,
     "author_name": _text,
     "author_email": _text,
     "db_pool_size": _integer(1, 1000),

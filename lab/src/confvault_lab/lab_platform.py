@@ -46,10 +46,24 @@ class PlatformCli:
     # and the answers that lead on to the CLI; any other answer ends the session.
     login_question: str | None = None
     login_continue: tuple[str, ...] = ()
+    # What command authorisation answers before enable (the `command_authorisation` fault).
+    authorisation_denied: str = "Command authorization failed."
+    # The `no_hostname` fault: the host name a device shows when none is configured, or the
+    # prompt template then (Junos shows 'user> ', no '@').
+    default_name: str = "Router"
+    unnamed_prompt: str | None = None
+    # The `chassis_state` fault: a line the platform prints before each prompt ('{master:0}').
+    chassis_state: str | None = None
 
     def prompt(self, name: str, user: str, enabled: bool) -> str:
         template = self.enable_prompt if (enabled and self.enable_prompt) else self.user_prompt
         return template.format(name=name, user=user)
+
+    def unnamed(self, user: str, enabled: bool) -> str:
+        """The prompt of a device without a configured host-name."""
+        if self.unnamed_prompt is not None:
+            return self.unnamed_prompt.format(user=user)
+        return self.prompt(self.default_name, user, enabled)
 
 
 def _drop_end_keyword(lines: list[str]) -> list[str]:

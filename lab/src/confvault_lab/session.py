@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 ENTER = (13, 10)
 MENU_PROMPT = "Press any key to continue (Q to quit)"  # the `unexpected_prompt` fault
+PROMPT_IN_OUTPUT_PAUSE_S = 0.3  # the `prompt_in_output` fault: longer than one read takes
 
 
 class DeviceSession(asyncssh.SSHServerSession[bytes]):
@@ -107,7 +108,12 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
     def _prompt(self) -> str:
         if self._fault == "unexpected_prompt":
             return MENU_PROMPT
-        return self._cli.prompt(self._device.spec.name, self._user, self._enabled)
+        if self._fault == "no_hostname":
+            return self._cli.unnamed(self._user, self._enabled)
+        prompt = self._cli.prompt(self._device.spec.name, self._user, self._enabled)
+        if self._fault == "chassis_state" and self._cli.chassis_state:
+            return f"\r\n{self._cli.chassis_state}\r\n{prompt}"
+        return prompt
 
     def _write(self, text: str) -> None:
         self._chan_write_bytes(text.encode("utf-8", "replace"))
@@ -167,6 +173,8 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
             command, paging_once_off = command.removesuffix(cli.no_paging_pipe).strip(), True
         if cli.enable_prompt and command in ("enable", "en"):
             await self._enable()
+        elif self._refused_before_enable(command):
+            self._reply(cli.authorisation_denied.format(command=command))
         elif cli.enable_prompt and command == "disable":
             self._enabled = False
         elif command in cli.paging_off:
@@ -186,6 +194,15 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
         else:
             self._reply(cli.error(self._prompt(), command, 0))
         return True
+
+    def _refused_before_enable(self, command: str) -> bool:
+        """The `command_authorisation` fault: only set-up commands pass at the user prompt
+        (terminal settings are privilege level 0/1, outside level-15 command authorisation)."""
+        cli = self._cli
+        if self._fault != "command_authorisation" or self._enabled or not cli.enable_prompt:
+            return False
+        setup = (*cli.paging_off, *cli.replies, *cli.silent_commands, "disable")
+        return command not in setup
 
     def _reply(self, text: str | None) -> None:
         if text:
@@ -215,6 +232,16 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
                 self._chan.get_extra_info("connection").abort()
             return False
         rate = SLOW_RATE_BPS if fault == "slow" else None
+        if fault == "prompt_in_output":
+            # a banner line that is exactly the prompt, the output pausing right after it (before
+            # its line break): only what comes next tells the end of output from this line
+            lines = text.rstrip("\n").split("\n")
+            middle = len(lines) // 2
+            await self._send_output("\n".join(lines[:middle]), paging_once_off)
+            self._write(self._prompt())
+            await asyncio.sleep(PROMPT_IN_OUTPUT_PAUSE_S)
+            self._write("\r\n")
+            text = "\n".join(lines[middle:]) + "\n"
         await self._send_output(text, paging_once_off, rate)
         return True
 

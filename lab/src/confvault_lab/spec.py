@@ -25,6 +25,11 @@ FAULTS = (
     "login_question",  # VRP password change, Comware banner, RouterOS licence; others: no effect
     "huge",
     "shrink",
+    # every command refused before enable, as AAA command authorisation does (IOS, EOS)
+    "command_authorisation",
+    "no_hostname",  # the prompt a device without a configured host-name shows
+    "chassis_state",  # Junos '{master:0}' line before every prompt (virtual chassis); others: none
+    "prompt_in_output",  # a line that is exactly the prompt in the configuration, then a pause
 )
 LISTEN_MODES = ("port", "address")
 MAX_PORT = 65_535

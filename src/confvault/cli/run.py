@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -67,6 +69,20 @@ class _ProgressDisplay:
     def stop(self) -> None:
         if self._progress is not None:
             self._progress.stop()
+
+
+# the runner's per-device step log (confvault.runner.trace); named, not imported: cli -> service
+_STEPS_LOGGER = "confvault.runner.steps"
+
+
+def _show_steps_on_stderr() -> None:
+    """--verbose: each device's steps (connect, login, prompt, commands) as lines on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    steps = logging.getLogger(_STEPS_LOGGER)
+    steps.addHandler(handler)
+    steps.setLevel(logging.INFO)
+    steps.propagate = False
 
 
 def _interrupt_on_sigterm() -> None:
@@ -134,7 +150,8 @@ def _print_report(report: RunReport, seconds: float) -> None:
     if report.failed:
         failures = table("failed devices", ("device", "provider", "platform", "error", "message"))
         for r in report.failed:
-            failures.add_row(r.device, r.provider, r.platform, str(r.error_class), r.message[:120])
+            # whole: the table wraps a long message (the --accept-shrink hint ends in its advice)
+            failures.add_row(r.device, r.provider, r.platform, str(r.error_class), r.message)
         out.print(failures)
 
 
@@ -159,6 +176,19 @@ def _print_report(report: RunReport, seconds: float) -> None:
     metavar="DEVICE",
     help="Archive DEVICE even if its config shrank below half the archived size (repeatable).",
 )
+@click.option(
+    "--session-log",
+    "session_log_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep each device's raw session (secrets masked) as DIR/<device>.log "
+    "(setting session_log_dir).",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Show each device's steps (connect, login, prompt, commands: bytes, time) on stderr.",
+)
 @json_option("Print the run report as JSON.")
 @click.pass_obj
 def run_command(
@@ -172,6 +202,8 @@ def run_command(
     retries: int | None,
     mask_secrets: bool | None,
     accept_shrink: tuple[str, ...],
+    session_log_dir: Path | None,
+    verbose: bool,
     as_json: bool,
 ) -> None:
     """Back up every active device of the inventory (or the selected ones)."""
@@ -183,7 +215,10 @@ def run_command(
         ramp_up=ramp_up,
         retries=retries,
         mask_secrets=mask_secrets,
+        session_log_dir=session_log_dir,
     )
+    if verbose:
+        _show_steps_on_stderr()
     _interrupt_on_sigterm()
     display = _ProgressDisplay(enabled=not as_json and sys.stdout.isatty())
     started = time.perf_counter()

@@ -30,7 +30,11 @@ PLATFORM = Platform(
         Command("show running-config", enable=True, is_config=True, read_timeout=120.0),
     ),
     # "% Invalid input (at token 0: 'foo')" and "% Invalid input (privileged mode required)"
-    error_patterns=(r"^% Invalid input\b", *CISCO_STYLE_ERRORS),
+    error_patterns=(
+        r"^% Invalid input\b",
+        r"^% Authorization denied for command\b",  # AAA command authorisation
+        *CISCO_STYLE_ERRORS,
+    ),
     volatile=(
         drop(r"^! Time: \w{3} \w{3} +\d{1,2} \d\d:\d\d:\d\d \d{4}$"),
         drop(r"^Uptime:\s+\d+ "),

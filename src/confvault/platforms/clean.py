@@ -73,7 +73,12 @@ def normalise(raw: str) -> list[str]:
 
 def terminal_line(raw: str) -> str:
     """One line (no line break in it) as a terminal shows it, e.g. a prompt after a pager eraser."""
-    return _render_overwrites(strip_ansi(_cursor_left_as_backspaces(raw))).strip()
+    return rendered_line(raw).strip()
+
+
+def rendered_line(raw: str) -> str:
+    """``terminal_line`` keeping the indentation (configuration lines are matched with it)."""
+    return _render_overwrites(strip_ansi(_cursor_left_as_backspaces(raw))).rstrip()
 
 
 def strip_ansi(text: str) -> str:
@@ -212,6 +217,11 @@ def _brace_delta(line: str) -> int:
         elif char == "}":
             delta -= 1
     return delta
+
+
+def mask_lines(platform: Platform, lines: list[str]) -> list[str]:
+    """The platform's secret rules on any lines (a raw session log, not only a configuration)."""
+    return _apply(platform.secrets, lines, platform.section_regex)
 
 
 def _apply(

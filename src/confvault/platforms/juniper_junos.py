@@ -5,16 +5,21 @@ from __future__ import annotations
 from confvault.platforms.common import URL_CREDENTIALS
 from confvault.platforms.spec import REMOVED, Command, Dialogue, Platform, drop, mask
 
-# On a virtual chassis member the prompt is preceded by a '{master:0}' line that netmiko leaves in
-# the output; it is session state, not configuration.
-_VC_STATE = r"^\{(?:master|backup|linecard|primary|secondary)(?::\w+)?\}$"
+# On a virtual chassis member ('{master:0}') or a chassis cluster node ('{primary:node0}') the
+# prompt is preceded by a line of its own that netmiko leaves in the output: session state.
+_VC_STATE = (
+    r"^\{(?:master|backup|linecard|primary|secondary|secondary-hold|hold|ineligible|disabled|lost)"
+    r"(?::[\w-]+)?\}$"
+)
 
 PLATFORM = Platform(
     name="juniper_junos",
     aliases=("junos",),
     comment_prefix="# ",
     dialogue=Dialogue(
-        prompt=r"[\w.\-]+@[\w.\-:]+[>#]",  # user@router> ; '{master:0}' is a line of its own
+        # 'user@router> ', or 'user> ' on a device without a host-name; '{master:0}' and
+        # '{primary:node0}' come on a line of their own before it
+        prompt=r"(?:[\w.\-]+@)?[\w.\-:]+[>#]",
         setup=(
             "set cli screen-width 511",
             "set cli complete-on-space off",
@@ -23,6 +28,7 @@ PLATFORM = Platform(
         pager=r"---\(more(?: \d+%)?\)---",
         # root logs in to the FreeBSD shell ('root@r1:~ #', 'root@r1%'): start the CLI
         login_answers=((r"(?::~ ?[#$]|%)", "cli"),),
+        prompt_preamble=_VC_STATE,
     ),
     commands=(
         # 'show version' has no volatile line: kept whole.

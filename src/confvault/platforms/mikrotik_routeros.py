@@ -45,7 +45,7 @@ PLATFORM = Platform(
         *URL_CREDENTIALS,
         # password=..., secret=..., authentication-key=..., wpa2-pre-shared-key=..., private-key=...
         mask(
-            r'(?<![\w-])((?:[\w-]+-)?(?:password|secret|key|passphrase)=)(?:"(?:[^"\\]|\\.)*"|\S+)',
+            r'(?<![\w-])(?!public-key=)((?:[\w-]+-)?(?:password|secret|key|passphrase)=)(?:"(?:[^"\\]|\\.)*"|\S+)',
             rf"\1{REMOVED}",
         ),
         # an SNMP community's name is its password: 'add addresses=10.0.0.0/8 name=n0c-R34d'

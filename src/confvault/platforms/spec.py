@@ -80,7 +80,7 @@ class Command:
     """One command sent to the device, and how its output is trimmed before archiving."""
 
     command: str
-    enable: bool = False  # needs privileged (enable) mode
+    enable: bool = False  # needs privileged mode (the runner enters it before the first command)
     as_comment: bool = False  # informational output, archived as comment lines
     keep: tuple[str, ...] = ()  # when set, only lines matching one of these are kept
     drop: tuple[str, ...] = ()  # lines of this command's output that are never archived
@@ -116,10 +116,13 @@ class Dialogue:
     pager: str | None = None  # search: paging is still on (the output would stop here)
     # (question, answer): prompts some devices show before the CLI, answered as netmiko does
     login_answers: tuple[tuple[str, str], ...] = ()
+    # search: a line the device prints before each prompt (Junos '{master:0}'), never output
+    prompt_preamble: str | None = None
     prompt_regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
     privileged_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     password_regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
     pager_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    preamble_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     answer_regexes: tuple[tuple[re.Pattern[str], str], ...] = field(
         init=False, repr=False, compare=False
     )
@@ -136,6 +139,12 @@ class Dialogue:
         set_(self, "password_regex", _compile(self.password_prompt, "dialogue password_prompt"))
         pager = None if self.pager is None else _compile(self.pager, "dialogue pager")
         set_(self, "pager_regex", pager)
+        preamble = self.prompt_preamble
+        set_(
+            self,
+            "preamble_regex",
+            None if preamble is None else _compile(preamble, "dialogue prompt_preamble"),
+        )
         answers = tuple((_compile(q, "dialogue login_answers"), a) for q, a in self.login_answers)
         set_(self, "answer_regexes", answers)
 

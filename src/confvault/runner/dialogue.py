@@ -26,6 +26,7 @@ from confvault.models import ErrorClass
 from confvault.platforms import OutputRejected
 from confvault.platforms.clean import terminal_line
 from confvault.platforms.spec import Dialogue
+from confvault.runner.trace import CURRENT, SessionTrace
 
 RECV_BYTES = 65536
 MAX_LOGIN_ANSWERS = 5  # a device that keeps asking is not going to show a CLI
@@ -44,8 +45,11 @@ def last_line(buffer: str, start: int = 0) -> str:
 class ChannelReader:
     """Blocking reads from a paramiko channel: the thread sleeps until bytes arrive."""
 
-    def __init__(self, channel: Any, encoding: str = "utf-8") -> None:
+    def __init__(
+        self, channel: Any, encoding: str = "utf-8", trace: SessionTrace | None = None
+    ) -> None:
         self._channel = channel
+        self._trace = trace
         # a multi-byte character split across two packets decodes whole
         self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
 
@@ -62,7 +66,10 @@ class ChannelReader:
             raise ReadException(f"Channel stream closed by remote device. ({error})") from None
         if not data:
             raise ReadException("Channel stream closed by remote device.")
-        return self._decoder.decode(data)
+        text = self._decoder.decode(data)
+        if self._trace is not None:
+            self._trace.received(text)
+        return text
 
 
 class CliSession:
@@ -71,7 +78,8 @@ class CliSession:
     def __init__(self, connection: Any, dialogue: Dialogue) -> None:
         self._connection = connection  # netmiko's BaseConnection: channel, secret, encoding
         self._dialogue = dialogue
-        self._reader = ChannelReader(connection.remote_conn, connection.encoding)
+        self._trace = CURRENT.get()  # set by the device task for --verbose / --session-log
+        self._reader = ChannelReader(connection.remote_conn, connection.encoding, self._trace)
         self._enter = str(getattr(connection, "RETURN", "\n"))  # netmiko's per-driver Enter
         self.prompt = ""
 
@@ -80,31 +88,37 @@ class CliSession:
     def open(self, timeout: float) -> str:
         """Wait for the first prompt (answering login questions), then send the set-up commands."""
         deadline = time.monotonic() + timeout
+        self._step("SSH login done; waiting for the CLI prompt")
         self.prompt = self._login(deadline)
+        self._step(f"prompt {self.prompt!r}")
         for command in self._dialogue.setup:
             # a set-up command a device refuses is not fatal: a pager still on is caught later
             self.send(command, deadline - time.monotonic())
         return self.prompt
 
-    def send(self, command: str, timeout: float) -> str:
-        """Run one command; return its raw output between the echo line and the closing prompt."""
-        deadline = time.monotonic() + timeout
+    def send(self, command: str, timeout: float, *, confirm_end: bool = False) -> str:
+        """Run one command; return its raw output between the echo line and the closing prompt.
+
+        ``confirm_end``: the output may hold a line that is exactly the prompt (a banner quoting
+        it) and pause there; an empty line sent then tells the two apart (``_confirm_end``).
+        """
+        started = time.monotonic()
+        deadline = started + timeout
         self._write(command + self._enter)
         buffer, body_at = self._read_past_echo(command, deadline)
-        pager = self._dialogue.pager_regex
 
         def at_prompt(tail: str) -> bool:
-            if pager is not None and pager.search(tail):
-                raise OutputRejected(
-                    ErrorClass.REJECTED,
-                    f"output of {command!r} stopped at a pager prompt ({tail!r}): "
-                    "paging could not be turned off for this session",
-                )
-            return tail == self.prompt
+            return self._at_prompt(command, tail)
 
         buffer = self._read_until(buffer, body_at, deadline, f"prompt after {command!r}", at_prompt)
+        end = buffer.rfind("\n") + 1
+        if confirm_end:
+            buffer, end = self._confirm_end(command, buffer, body_at, deadline)
         # raw, as the device sent it: platforms.clean is the one normaliser
-        return buffer[body_at : buffer.rfind("\n") + 1]
+        output = buffer[body_at:end]
+        seconds = time.monotonic() - started
+        self._step(f"command {command!r}: {len(output.encode())} bytes in {seconds:.3f} s")
+        return output
 
     def enable(self, timeout: float) -> None:
         """Enter privileged mode, answering the password question with the enable secret."""
@@ -128,9 +142,54 @@ class CliSession:
             buffer = self._read_until("", 0, deadline, "prompt after enable", self._is_prompt)
         self.prompt = last_line(buffer)
         if not privileged.fullmatch(self.prompt):
+            self._step(f"enable refused (prompt {self.prompt!r})")
             raise NetmikoAuthenticationException("enable secret rejected")
+        self._step(f"enable: privileged prompt {self.prompt!r}")
 
     # -- reading -------------------------------------------------------------------------------
+
+    def _at_prompt(self, command: str, tail: str) -> bool:
+        pager = self._dialogue.pager_regex
+        if pager is not None and pager.search(tail):
+            raise OutputRejected(
+                ErrorClass.REJECTED,
+                f"output of {command!r} stopped at a pager prompt ({tail!r}): "
+                "paging could not be turned off for this session",
+            )
+        return tail == self.prompt
+
+    def _confirm_end(
+        self, command: str, buffer: str, start: int, deadline: float
+    ) -> tuple[str, int]:
+        """Send an empty line and read on until its echo and a fresh prompt follow a prompt line.
+
+        A device reads typed input only at its prompt, so the empty line is answered after the
+        output has really ended: a prompt-shaped configuration line followed by more output is
+        then just output. Returns the buffer and where the closing prompt line starts.
+        """
+        self._write(self._enter)
+        waiting_for = f"prompt after the empty line sent after {command!r}"
+        while True:
+            buffer += self._reader.read(deadline, waiting_for)
+            if self._at_prompt(command, last_line(buffer, start)):
+                closing = self._prompt_line_before_last(buffer, start)
+                if closing is not None:
+                    return buffer, closing
+
+    def _prompt_line_before_last(self, buffer: str, start: int) -> int | None:
+        """Where the prompt line before the last line starts, skipping blank lines and the
+        platform's preamble lines ('{master:0}'); None when another line comes first."""
+        preamble = self._dialogue.preamble_regex
+        pos = buffer.rfind("\n", start)
+        while pos >= start:
+            begin = max(buffer.rfind("\n", start, pos) + 1, start)
+            shown = last_line(buffer[begin:pos])
+            if shown == self.prompt:
+                return begin
+            if shown and (preamble is None or not preamble.search(shown)):
+                return None
+            pos = begin - 1
+        return None
 
     def _login(self, deadline: float) -> str:
         answered = 0
@@ -143,7 +202,7 @@ class CliSession:
                     raise  # nothing at all: a slow login (a timeout), not a strange screen
                 # it talks, but not at a CLI prompt: a menu or banner waiting for a key.
                 # Retrying would meet the same screen.
-                shown = last_line(buffer)[:80] or buffer.strip().splitlines()[-1][:80]
+                shown = last_line(buffer) or buffer.strip().splitlines()[-1]
                 raise OutputRejected(
                     ErrorClass.REJECTED,
                     f"logged in, but no CLI prompt appeared (the device shows {shown!r})",
@@ -180,6 +239,10 @@ class CliSession:
         while not done(last_line(buffer, start)):
             buffer += self._reader.read(deadline, waiting_for)
         return buffer
+
+    def _step(self, what: str) -> None:
+        if self._trace is not None:
+            self._trace.step(what)
 
     def _is_prompt(self, line: str) -> bool:
         return self._dialogue.prompt_regex.fullmatch(line) is not None

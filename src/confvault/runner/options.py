@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +13,7 @@ class RunnerOptions:
     timeout: float = 60.0  # per device, seconds
     mask_secrets: bool = False
     ramp_up: float = 1.0  # seconds over which the first `workers` logins are spread
+    session_log_dir: Path | None = None  # one file per device: the raw session, secrets masked
 
 
 @dataclass(frozen=True, slots=True, eq=False)

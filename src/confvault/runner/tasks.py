@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
@@ -25,11 +26,12 @@ from netmiko.exceptions import (
 from nornir.core.task import Result, Task
 from paramiko.ssh_exception import AuthenticationException, SSHException
 
-from confvault.models import CollectResult, ErrorClass
-from confvault.platforms import OutputRejected, clean, get_platform
+from confvault.models import CollectResult, Device, ErrorClass
+from confvault.platforms import OutputRejected, Platform, clean, get_platform
 from confvault.runner.connection import LOGIN_TIMEOUT_EXTRA, open_tcp
 from confvault.runner.hosts import CONNECTION_NAME, device_of, open_session
 from confvault.runner.options import CollectPass
+from confvault.runner.trace import CURRENT, SessionTrace, masked_session, write_session_log
 
 # paramiko's transport thread logs every failed session with a full traceback; with no logging
 # configured, Python's last-resort handler prints that to stderr (cron mail). The failure is
@@ -40,13 +42,14 @@ _UNREACHABLE_HINTS = ("TCP connection to device failed", "DNS failure", "Connect
 _DISCONNECT_HINTS = ("Socket is closed", "closed by remote", "EOF", "Connection reset", "not open")
 
 
-def first_line(text: str, limit: int = 300) -> str:
-    """Netmiko's messages are multi-line essays; keep the line that says what happened."""
+def first_line(text: str) -> str:
+    """Netmiko's messages are multi-line essays; keep the line that says what happened, whole
+    (the terminal table may shorten it; --json and the database never do)."""
     for line in text.strip().splitlines():
         line = line.strip()
         if line and not line.startswith("Common causes"):
-            return line[:limit]
-    return text.strip()[:limit]
+            return line
+    return text.strip()
 
 
 @dataclass(order=True)
@@ -149,6 +152,19 @@ def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass
     return ErrorClass.INTERNAL, f"{type(error).__name__}: {first_line(text)}"
 
 
+def _keep_session_log(
+    directory: Path, trace: SessionTrace, platform: Platform, device: Device, outcome: str
+) -> None:
+    credentials: tuple[str, ...] = (device.password.reveal(),)
+    if device.enable_secret is not None:
+        credentials += (device.enable_secret.reveal(),)
+    text = masked_session(platform, trace.text(), credentials)
+    try:
+        write_session_log(directory, device.name, text, outcome)
+    except OSError as error:  # a log that cannot be written must not fail the backup
+        trace.step(f"session log not written: {error}")
+
+
 def collect_config(task: Task, run: CollectPass) -> Result:
     """Nornir task: the whole collection of one device, bounded by the per-device timeout.
 
@@ -164,9 +180,14 @@ def collect_config(task: Task, run: CollectPass) -> Result:
     error_class: ErrorClass | None = None
     message = ""
     watch: _Watch | None = None
+    log_dir = run.options.session_log_dir
+    trace = SessionTrace(device.name, keep_text=log_dir is not None)
+    tracing = CURRENT.set(trace)
     try:
+        trace.step(f"connect {device.hostname}:{device.port} (attempt {run.attempt})")
         # opened here, not by the connection plugin, so the watchdog holds it from the start
         sock = open_tcp(device.hostname, device.port, min(timeout, 10.0), device.platform)
+        trace.step("TCP connected")
         watch = WATCHDOG.watch(sock, deadline, run)
         task.host.connection_options[CONNECTION_NAME].extras = {
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
@@ -174,16 +195,18 @@ def collect_config(task: Task, run: CollectPass) -> Result:
             LOGIN_TIMEOUT_EXTRA: max(0.001, deadline - time.monotonic()),
         }
         session = open_session(task.host, task.nornir.config)  # login + set-up commands
+        # Privileged mode before the first command, as Oxidized does: with command authorisation
+        # a device may refuse even 'show version' at the user prompt. No-op where there is none.
+        session.enable(max(0.001, deadline - time.monotonic()))
         outputs: list[str] = []
         for command in platform.commands:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ReadTimeout(f"deadline of {timeout:g} s passed before {command.command!r}")
-            if command.enable:
-                session.enable(remaining)
-            remaining = deadline - time.monotonic()
+            read_timeout = min(remaining, command.read_timeout or remaining)
+            # configuration text may quote the prompt (a banner): confirm where the output ends
             outputs.append(
-                session.send(command.command, min(remaining, command.read_timeout or remaining))
+                session.send(command.command, read_timeout, confirm_end=command.is_config)
             )
         config = clean(platform, outputs, mask_secrets=run.options.mask_secrets)
     except Exception as error:  # every failure becomes data; the run goes on
@@ -200,6 +223,11 @@ def collect_config(task: Task, run: CollectPass) -> Result:
         if watch is not None:
             with contextlib.suppress(OSError):
                 watch.sock.close()
+        CURRENT.reset(tracing)
+    outcome = "ok" if error_class is None else f"{error_class.value}: {message}"
+    trace.step(outcome)
+    if log_dir is not None:
+        _keep_session_log(log_dir, trace, platform, device, outcome)
     collected = CollectResult(
         device=device.name,
         provider=device.provider,

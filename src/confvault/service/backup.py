@@ -200,6 +200,7 @@ class BackupRun:
             timeout=settings.timeout,
             mask_secrets=settings.mask_secrets,
             ramp_up=settings.ramp_up,
+            session_log_dir=settings.session_log_dir,
         )
         pending = list(self._by_name.values())
         for attempt in range(1, settings.retries + 2):

@@ -222,6 +222,8 @@ PLATFORM = LabPlatform(
         error=_invalid_input,
         config_needs_enable=True,
         enable_denied="% Access denied",
+        authorisation_denied="% Authorization denied for command '{command}'",
+        default_name="localhost",
     ),
     config_commands=("show running-config", "show run"),
     version_commands=("show version",),

@@ -335,6 +335,7 @@ PLATFORM = LabPlatform(
         paging_off=("terminal length 0",),
         silent_commands=("terminal width 511",),
         config_needs_enable=True,
+        default_name="Switch",  # a Catalyst; routers say 'Router'
     ),
     config_commands=("show running-config", "show run"),
     version_commands=("show version", "show ver"),

@@ -197,6 +197,7 @@ PLATFORM = LabPlatform(
     cli=PlatformCli(
         user_prompt="{name}#",
         enable_prompt=None,
+        default_name="switch",
         pager_prompt=" --More-- ",
         paging_off=("terminal length 0",),
         silent_commands=("terminal width 511",),

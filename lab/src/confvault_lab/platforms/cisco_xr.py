@@ -203,6 +203,7 @@ PLATFORM = LabPlatform(
     cli=PlatformCli(
         user_prompt="RP/0/RSP0/CPU0:{name}#",
         enable_prompt=None,
+        default_name="ios",
         pager_prompt=" --More-- ",
         paging_off=("terminal length 0",),
         silent_commands=("terminal width 511",),

@@ -212,6 +212,7 @@ PLATFORM = LabPlatform(
     cli=PlatformCli(
         user_prompt="<{name}>",
         enable_prompt=None,
+        default_name="H3C",
         pager_prompt="---- More ----",
         paging_off=("screen-length disable",),
         replies={

@@ -201,6 +201,7 @@ PLATFORM = LabPlatform(
     cli=PlatformCli(
         user_prompt="<{name}>",
         enable_prompt=None,
+        default_name="HUAWEI",
         pager_prompt="  ---- More ----",
         paging_off=("screen-length 0 temporary",),
         replies={

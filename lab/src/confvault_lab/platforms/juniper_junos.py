@@ -278,6 +278,8 @@ PLATFORM = LabPlatform(
         },
         error=caret_error("unknown command."),
         no_paging_pipe="| no-more",
+        unnamed_prompt="{user}> ",
+        chassis_state="{master:0}",
     ),
     config_commands=("show configuration", "show configuration | no-more"),
     version_commands=("show version",),

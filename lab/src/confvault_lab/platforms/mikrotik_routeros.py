@@ -318,6 +318,7 @@ PLATFORM = LabPlatform(
     cli=PlatformCli(
         user_prompt="[{user}@{name}] > ",
         enable_prompt=None,
+        default_name="MikroTik",
         pager_prompt=None,
         paging_off=(),
         error=_bad_command,
