@@ -139,9 +139,10 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
             problems.add(f"{element.at(name)}: {_MISSING}")
             broken = True
         values[name] = value
-    extras = connection.get("extras")
-    secret = extras.get("secret") if isinstance(extras, dict) else None
-    broken = broken or secret is INVALID
+    extras = dict(connection.get("extras") or {})  # type: ignore[call-overload]
+    secret = extras.pop("secret", None)
+    port_in_extras = extras.pop("port", None)  # nornir-netmiko lets extras override the port
+    broken = broken or INVALID in (secret, port_in_extras, *extras.values())
     provider, _ = resolver.data(chain, "provider")
     if provider is None:
         problems.add(f"{element.at('data.provider')}: {_MISSING}")
@@ -152,7 +153,7 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
         broken = True
     if broken:
         return None
-    port, password = values["port"], values["password"]
+    port, password = port_in_extras or values["port"], values["password"]
     if not isinstance(password, Secret):  # pragma: no cover - fields.py only stores Secret here
         return None
     return Device(
@@ -167,6 +168,7 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
         enable_secret=secret if isinstance(secret, Secret) else None,
         groups=host.groups,
         accept_shrink=accept_shrink is True,
+        connect_options=extras,
     )
 
 

@@ -15,7 +15,7 @@ from nornir.core.inventory import (
     Inventory,
 )
 
-from confvault.models import Device
+from confvault.models import Device, Secret
 from confvault.runner.connection import FastNetmiko
 from confvault.runner.dialogue import CliSession
 
@@ -45,6 +45,9 @@ def netmiko_extras(device: Device, timeout: float) -> dict[str, Any]:
         "allow_agent": False,
         "use_keys": False,
     }
+    for key, value in device.connect_options.items():
+        # The inventory's own choices (keys, agent, timeouts...) win over confvault's defaults.
+        extras[key] = value.reveal() if isinstance(value, Secret) else value
     if device.enable_secret is not None:
         extras["secret"] = device.enable_secret.reveal()
     return extras

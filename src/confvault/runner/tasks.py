@@ -6,7 +6,9 @@ It runs on a worker thread, talks only to its device, and never raises: every fa
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import heapq
 import itertools
 import logging
@@ -23,7 +25,8 @@ from netmiko.exceptions import (
     ReadTimeout,
 )
 from nornir.core.task import Result, Task
-from paramiko.ssh_exception import AuthenticationException, SSHException
+from paramiko.pkey import PKey
+from paramiko.ssh_exception import AuthenticationException, BadHostKeyException, SSHException
 
 from confvault.models import CollectResult, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
@@ -120,11 +123,35 @@ class DeadlineWatchdog:
 WATCHDOG = DeadlineWatchdog()
 
 
-def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass, str]:
+def host_key_changed(error: BadHostKeyException, device: str = "") -> str:
+    name = device or error.hostname
+    return (
+        f"host key changed for {name}: expected {fingerprint(error.expected_key)}, "
+        f"got {fingerprint(error.key)}; if the device was replaced: confvault hostkey accept {name}"
+    )
+
+
+def fingerprint(key: PKey) -> str:
+    """OpenSSH's form, as ``ssh-keygen -l`` shows it."""
+    digest = hashlib.sha256(key.asbytes()).digest()
+    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def classify(
+    error: BaseException, *, deadline_passed: bool, device: str = ""
+) -> tuple[ErrorClass, str]:
     """Map an exception raised while talking to a device to an error class and one readable line."""
     text = str(error)
     if isinstance(error, OutputRejected):
         return error.error_class, str(error)
+    if isinstance(error, BadHostKeyException):
+        return ErrorClass.HOST_KEY, host_key_changed(error, device)
+    if isinstance(error, SSHException) and "not found in known_hosts" in text:
+        return (
+            ErrorClass.HOST_KEY,
+            f"host key of {device or 'the device'} is not known; "
+            f"to trust it: confvault hostkey accept {device or 'DEVICE'}",
+        )
     if isinstance(error, NetmikoAuthenticationException | AuthenticationException):
         return (
             ErrorClass.AUTH,
@@ -166,7 +193,10 @@ def collect_config(task: Task, run: CollectPass) -> Result:
     watch: _Watch | None = None
     try:
         # opened here, not by the connection plugin, so the watchdog holds it from the start
-        sock = open_tcp(device.hostname, device.port, min(timeout, 10.0), device.platform)
+        connect_timeout = float(device.connect_options.get("conn_timeout", 10.0))  # type: ignore[arg-type]
+        sock = open_tcp(
+            device.hostname, device.port, min(timeout, connect_timeout), device.platform
+        )
         watch = WATCHDOG.watch(sock, deadline, run)
         task.host.connection_options[CONNECTION_NAME].extras = {
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
@@ -188,7 +218,9 @@ def collect_config(task: Task, run: CollectPass) -> Result:
         config = clean(platform, outputs, mask_secrets=run.options.mask_secrets)
     except Exception as error:  # every failure becomes data; the run goes on
         cut = watch is not None and watch.expired
-        error_class, message = classify(error, deadline_passed=cut or time.monotonic() >= deadline)
+        error_class, message = classify(
+            error, deadline_passed=cut or time.monotonic() >= deadline, device=device.name
+        )
         if error_class is ErrorClass.TIMEOUT and cut:
             message = f"no complete configuration within the {timeout:g} s deadline; session cut"
     finally:
