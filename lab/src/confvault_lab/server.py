@@ -74,11 +74,27 @@ class _DeviceServer(asyncssh.SSHServer):
         return True
 
     def password_auth_supported(self) -> bool:
-        return True
+        return self._device is not None and self._device.spec.auth.password
+
+    def public_key_auth_supported(self) -> bool:
+        return self._device is not None and bool(self._device.spec.auth.keys)
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        device = self._device
+        if device is None:
+            return False
+        accepted = (
+            self._lab.fault_of(device.spec.name) != "auth_reject"
+            and username.split("+", 1)[0] == device.spec.credentials.username
+            and key.public_data in self._lab.authorized_keys(device.spec.auth.keys)
+        )
+        if accepted:
+            self._user = username.split("+", 1)[0]
+        return accepted  # paramiko offers keys one by one: a refused offer is not a failed login
 
     def validate_password(self, username: str, password: str) -> bool:
         device = self._device
-        if device is None:
+        if device is None or not device.spec.auth.password:
             return False
         # netmiko logs in to RouterOS as `admin+ct511w4098h`: terminal flags after the `+`.
         user = username.split("+", 1)[0]
@@ -114,6 +130,7 @@ class LabServer:
         self._listeners: dict[str, asyncio.Server] = {}
         self._faults: dict[str, str] = {}
         self._faults_mtime = -1
+        self._keys: dict[tuple[str, ...], frozenset[bytes]] = {}
         self._options: asyncssh.SSHServerConnectionOptions | None = None
         self._poller: asyncio.Task[None] | None = None
         self._connections = 0
@@ -141,6 +158,8 @@ class LabServer:
                 self.lab_dir.set_fault(device.name, device.fault)
         self.refresh_faults(force=True)
         started_at = datetime.now(UTC)
+        for device_spec in self.spec.devices:
+            self.authorized_keys(device_spec.auth.keys)  # a bad key file fails the start
         try:
             for index, device_spec in enumerate(self.spec.devices):
                 address, port = self._address_for(index)
@@ -258,6 +277,17 @@ class LabServer:
         await self._apply_refusals()
 
     # -- lookups and statistics -----------------------------------------------------------------
+
+    def authorized_keys(self, paths: tuple[str, ...]) -> frozenset[bytes]:
+        """The public keys in these files (read once per file, as sshd reads authorized_keys)."""
+        found = self._keys.get(paths)
+        if found is None:
+            try:
+                found = frozenset(asyncssh.read_public_key(p).public_data for p in paths)
+            except (OSError, asyncssh.KeyImportError) as error:
+                raise LabError(f"cannot read a device's public key: {error}") from None
+            self._keys[paths] = found
+        return found
 
     def device_at(self, address: str, port: int) -> DeviceRuntime | None:
         return self._devices.get((address, port))

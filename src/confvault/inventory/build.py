@@ -129,17 +129,19 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
     connection = resolver.netmiko(host)
     values: dict[str, object] = {}
     broken = False
+    extras = dict(connection.get("extras") or {})  # type: ignore[call-overload]
+    # With a key or an agent, a password is optional (paramiko tries the keys first).
+    optional = ("port", "password") if _logs_in_with_keys(extras) else ("port",)
     for name in ATTRIBUTES:
         value = connection.get(name)
         if value is None:
             value, _ = resolver.attribute(chain, name)
         if value is INVALID:
             broken = True  # already reported where it was written
-        elif value is None and name not in ("port",):
+        elif value is None and name not in optional:
             problems.add(f"{element.at(name)}: {_MISSING}")
             broken = True
         values[name] = value
-    extras = dict(connection.get("extras") or {})  # type: ignore[call-overload]
     secret = extras.pop("secret", None)
     port_in_extras = extras.pop("port", None)  # nornir-netmiko lets extras override the port
     broken = broken or INVALID in (secret, port_in_extras, *extras.values())
@@ -154,6 +156,8 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
     if broken:
         return None
     port, password = port_in_extras or values["port"], values["password"]
+    if password is None:
+        password = Secret("")
     if not isinstance(password, Secret):  # pragma: no cover - fields.py only stores Secret here
         return None
     return Device(
@@ -170,6 +174,10 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
         accept_shrink=accept_shrink is True,
         connect_options=extras,
     )
+
+
+def _logs_in_with_keys(extras: dict[str, object]) -> bool:
+    return extras.get("use_keys") is True or extras.get("allow_agent") is True
 
 
 def check_host_name(host: Fields, problems: Problems) -> bool:

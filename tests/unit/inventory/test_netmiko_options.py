@@ -128,3 +128,12 @@ def test_a_bad_option_value_is_one_line_naming_file_line_and_key(
 
 def test_every_option_has_exactly_one_kind() -> None:
     assert len(KNOWN) == len(set(KNOWN))
+
+
+def test_with_keys_or_an_agent_no_password_is_needed(write_project: WriteProject) -> None:
+    defaults = "platform: cisco_ios\nusername: u\ndata: {provider: acme}\n"
+    for extras in ({"use_keys": True}, {"allow_agent": True}):
+        inventory = load_inventory(write_project(host_with(extras), None, defaults), env={})
+        assert inventory.get("r1").password == Secret("")
+    with pytest.raises(InventoryError, match="host 'r1': password: missing"):
+        load_inventory(write_project(host_with({"use_keys": False}), None, defaults), env={})
