@@ -54,10 +54,16 @@ class Settings:
     db_pool_size: int = 5
     db_max_overflow: int = 5
     db_pool_timeout: float = 30.0
+    host_keys: str = "accept-new"  # one of HOST_KEY_MODES
 
     @property
     def database_url_redacted(self) -> str:
         return redact_url(self.database_url)
+
+    @property
+    def known_hosts_file(self) -> Path:
+        """Device host keys, confvault's own (never the user's ~/.ssh/known_hosts)."""
+        return self.data_dir / "known_hosts"
 
 
 # --- value checkers: each returns the clean value or raises ValueError with what was expected ---
@@ -102,6 +108,17 @@ def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError("expected true or false")
     return value
+
+
+HOST_KEY_MODES = ("strict", "accept-new", "off")
+
+
+def _host_keys(value: object) -> str:
+    if value is False:
+        return "off"  # YAML reads an unquoted `off` as false
+    if value not in HOST_KEY_MODES:
+        raise ValueError("expected strict, accept-new or off")
+    return str(value)
 
 
 def _text(value: object) -> str:
@@ -154,6 +171,7 @@ _CHECKERS: Mapping[str, Callable[[object], object]] = {
     "db_pool_size": _integer(1, 1000),
     "db_max_overflow": _integer(0, 1000),
     "db_pool_timeout": _seconds(3600.0),
+    "host_keys": _host_keys,
 }
 SETTING_NAMES: tuple[str, ...] = tuple(_CHECKERS)
 

@@ -132,6 +132,7 @@ class LabServer:
         self._faults_mtime = -1
         self._keys: dict[tuple[str, ...], frozenset[bytes]] = {}
         self._options: asyncssh.SSHServerConnectionOptions | None = None
+        self._replaced_options: asyncssh.SSHServerConnectionOptions | None = None
         self._poller: asyncio.Task[None] | None = None
         self._connections = 0
         self._sessions = 0
@@ -144,13 +145,8 @@ class LabServer:
     async def start(self) -> None:
         self._started = time.monotonic()
         logging.getLogger("asyncssh").setLevel(logging.WARNING)  # per-connection INFO costs CPU
-        self._options = await asyncssh.SSHServerConnectionOptions.construct(
-            server_host_keys=[self.lab_dir.host_key()],
-            server_factory=lambda: _DeviceServer(self),
-            encoding=None,
-            line_editor=False,
-            login_timeout=30,
-        )
+        self._options = await self._connection_options(self.lab_dir.host_key())
+        self._replaced_options = await self._connection_options(self._replacement_host_key())
         for name in self.lab_dir.read_faults():
             self.lab_dir.set_fault(name, None)  # the spec sets the initial faults
         for device in self.spec.devices:
@@ -200,6 +196,29 @@ class LabServer:
         await asyncio.sleep(0)  # let aborted connections run their callbacks
         self._write_stats()
 
+    async def _connection_options(
+        self, host_key: asyncssh.SSHKey
+    ) -> asyncssh.SSHServerConnectionOptions:
+        options: asyncssh.SSHServerConnectionOptions
+        options = await asyncssh.SSHServerConnectionOptions.construct(
+            server_host_keys=[host_key],
+            server_factory=lambda: _DeviceServer(self),
+            encoding=None,
+            line_editor=False,
+            login_timeout=30,
+        )
+        return options
+
+    def _replacement_host_key(self) -> asyncssh.SSHKey:
+        """The key of the `new_host_key` fault: kept in the lab dir, so it too is stable."""
+        path = self.lab_dir.root / "host_key_replaced"
+        if path.exists():
+            return asyncssh.read_private_key(str(path))
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        key.write_private_key(str(path))
+        path.chmod(0o600)
+        return key
+
     def _address_for(self, index: int) -> tuple[str, int]:
         listen = self.spec.listen
         if listen.mode == "port":
@@ -232,8 +251,11 @@ class LabServer:
         def accept() -> asyncio.BaseProtocol:
             self._connections += 1
             self.refresh_faults()
-            if self._faults.get(device.spec.name) == "silent":
+            fault = self._faults.get(device.spec.name)
+            if fault == "silent":
                 return _SilentProtocol(self)
+            if fault == "new_host_key" and self._replaced_options is not None:
+                return asyncssh.SSHServerConnection(loop, self._replaced_options)
             return asyncssh.SSHServerConnection(loop, options)
 
         return await loop.create_server(accept, sock=sock, backlog=LISTEN_BACKLOG)

@@ -25,6 +25,7 @@ FAULTS = (
     "login_question",  # VRP password change, Comware banner, RouterOS licence; others: no effect
     "huge",
     "shrink",
+    "new_host_key",  # the device presents another host key, as a replaced device does
 )
 LISTEN_MODES = ("port", "address")
 MAX_PORT = 65_535

@@ -27,10 +27,12 @@ from nornir_netmiko.connections import Netmiko
 
 from confvault.platforms import get_platform
 from confvault.runner.dialogue import CliSession
+from confvault.runner.hostkeys import HostKeyCheck
 
 DEFAULT_CONNECT_TIMEOUT_S = 10.0
 DEFAULT_LOGIN_TIMEOUT_S = 60.0
 LOGIN_TIMEOUT_EXTRA = "confvault_login_timeout"  # ours, taken out before netmiko sees extras
+HOST_KEYS_EXTRA = "confvault_host_keys"  # ours too: a HostKeyCheck
 
 
 def open_tcp(hostname: str, port: int, timeout: float, device_type: str) -> socket.socket:
@@ -55,10 +57,16 @@ def _no_login_handler(delay_factor: float = 1.0) -> None:
     """Stands in for a driver's ``special_login_handler()``: the dialogue answers questions."""
 
 
-def _connect(connection: Any, platform: str, login_timeout: float) -> CliSession:
+def _connect(
+    connection: Any, platform: str, login_timeout: float, host_keys: HostKeyCheck
+) -> CliSession:
     """netmiko's SSH login, then confvault's dialogue instead of ``session_preparation()``."""
     connection._modify_connection_params()  # e.g. RouterOS: '+ct511w4098h' after the username
     connection.special_login_handler = _no_login_handler  # this instance only
+    if host_keys.mode != "off":
+        # netmiko's own client would accept any key (AutoAddPolicy); this one checks the file
+        host, port = connection.host, connection.port
+        connection._build_ssh_client = lambda: host_keys.client(host, port)
     connection.establish_connection()
     try:
         session = CliSession(connection, get_platform(platform).dialogue)
@@ -91,13 +99,14 @@ class FastNetmiko(Netmiko):  # type: ignore[misc]  # nornir_netmiko ships no typ
     ) -> None:
         extras = dict(extras or {})
         login_timeout = float(extras.pop(LOGIN_TIMEOUT_EXTRA, DEFAULT_LOGIN_TIMEOUT_S))
+        host_keys = extras.pop(HOST_KEYS_EXTRA, None) or HostKeyCheck()
         if "sock" not in extras and hostname:
             timeout = float(extras.get("conn_timeout", DEFAULT_CONNECT_TIMEOUT_S))
             extras["sock"] = open_tcp(hostname, port or 22, timeout, platform or "")
         extras["auto_connect"] = False  # connect below: login, then the dialogue
         try:
             super().open(hostname, username, password, port, platform, extras, configuration)
-            self.session = _connect(self.connection, platform or "", login_timeout)
+            self.session = _connect(self.connection, platform or "", login_timeout, host_keys)
         except BaseException:
             with contextlib.suppress(OSError):
                 extras["sock"].close()

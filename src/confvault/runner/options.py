@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from confvault.runner.hostkeys import HostKeyCheck
+
 
 @dataclass(frozen=True, slots=True)
 class RunnerOptions:
@@ -12,6 +14,7 @@ class RunnerOptions:
     timeout: float = 60.0  # per device, seconds
     mask_secrets: bool = False
     ramp_up: float = 1.0  # seconds over which the first `workers` logins are spread
+    host_keys: HostKeyCheck = field(default_factory=HostKeyCheck)  # off unless the service says
 
 
 @dataclass(frozen=True, slots=True, eq=False)

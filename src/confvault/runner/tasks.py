@@ -6,9 +6,7 @@ It runs on a worker thread, talks only to its device, and never raises: every fa
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import heapq
 import itertools
 import logging
@@ -17,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
@@ -25,12 +24,12 @@ from netmiko.exceptions import (
     ReadTimeout,
 )
 from nornir.core.task import Result, Task
-from paramiko.pkey import PKey
 from paramiko.ssh_exception import AuthenticationException, BadHostKeyException, SSHException
 
 from confvault.models import CollectResult, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
-from confvault.runner.connection import LOGIN_TIMEOUT_EXTRA, open_tcp
+from confvault.runner.connection import HOST_KEYS_EXTRA, LOGIN_TIMEOUT_EXTRA, open_tcp
+from confvault.runner.hostkeys import fingerprint
 from confvault.runner.hosts import CONNECTION_NAME, device_of, open_session
 from confvault.runner.options import CollectPass
 
@@ -39,6 +38,7 @@ from confvault.runner.options import CollectPass
 # already reported as this device's result. A configured root handler still receives it.
 logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
+_E = TypeVar("_E", bound=BaseException)
 _UNREACHABLE_HINTS = ("TCP connection to device failed", "DNS failure", "Connection refused")
 _DISCONNECT_HINTS = ("Socket is closed", "closed by remote", "EOF", "Connection reset", "not open")
 
@@ -123,18 +123,22 @@ class DeadlineWatchdog:
 WATCHDOG = DeadlineWatchdog()
 
 
+def _raised_while(error: BaseException, kind: type[_E]) -> _E | None:
+    """``error`` or the exception it was raised while handling, if one is a ``kind``."""
+    seen: BaseException | None = error
+    for _ in range(10):  # a short chain; never loop on a cycle
+        if seen is None or isinstance(seen, kind):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def host_key_changed(error: BadHostKeyException, device: str = "") -> str:
     name = device or error.hostname
     return (
         f"host key changed for {name}: expected {fingerprint(error.expected_key)}, "
         f"got {fingerprint(error.key)}; if the device was replaced: confvault hostkey accept {name}"
     )
-
-
-def fingerprint(key: PKey) -> str:
-    """OpenSSH's form, as ``ssh-keygen -l`` shows it."""
-    digest = hashlib.sha256(key.asbytes()).digest()
-    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
 
 
 def classify(
@@ -144,8 +148,9 @@ def classify(
     text = str(error)
     if isinstance(error, OutputRejected):
         return error.error_class, str(error)
-    if isinstance(error, BadHostKeyException):
-        return ErrorClass.HOST_KEY, host_key_changed(error, device)
+    changed = _raised_while(error, BadHostKeyException)
+    if changed is not None:  # netmiko re-raises it as a NetmikoTimeoutException
+        return ErrorClass.HOST_KEY, host_key_changed(changed, device)
     if isinstance(error, SSHException) and "not found in known_hosts" in text:
         return (
             ErrorClass.HOST_KEY,
@@ -202,6 +207,7 @@ def collect_config(task: Task, run: CollectPass) -> Result:
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
             "sock": sock,
             LOGIN_TIMEOUT_EXTRA: max(0.001, deadline - time.monotonic()),
+            HOST_KEYS_EXTRA: run.options.host_keys,
         }
         session = open_session(task.host, task.nornir.config)  # login + set-up commands
         outputs: list[str] = []

@@ -28,7 +28,7 @@ from confvault.models import (
     Device,
     RunStatus,
 )
-from confvault.runner import DeviceCollection, RunnerOptions
+from confvault.runner import DeviceCollection, HostKeyCheck, RunnerOptions
 from confvault.service.lock import RunLock, other_host_run_alive
 from confvault.service.project import open_archive, open_database
 from confvault.service.shrink import guard_shrink
@@ -185,6 +185,7 @@ class BackupRun:
             timeout=settings.timeout,
             mask_secrets=settings.mask_secrets,
             ramp_up=settings.ramp_up,
+            host_keys=HostKeyCheck(settings.host_keys, settings.known_hosts_file),
         )
         pending = list(self._by_name.values())
         for attempt in range(1, settings.retries + 2):

@@ -14,7 +14,8 @@ from paramiko.ssh_exception import AuthenticationException, BadHostKeyException,
 
 from confvault.models import ErrorClass
 from confvault.platforms import OutputRejected
-from confvault.runner.tasks import classify, fingerprint
+from confvault.runner.hostkeys import fingerprint
+from confvault.runner.tasks import classify
 
 AUTH_LINE = "authentication failed (username, password or enable secret)"
 NETMIKO_ESSAY = "TCP connection to device failed.\n\nCommon causes of this problem are:\n1. ..."
@@ -147,3 +148,16 @@ def test_an_unknown_host_key_under_a_strict_policy_is_a_host_key_failure() -> No
         ErrorClass.HOST_KEY,
         "host key of r1 is not known; to trust it: confvault hostkey accept r1",
     )
+
+
+def test_a_changed_host_key_is_found_under_netmikos_wrapping() -> None:
+    known, presented = ECDSAKey.generate(), ECDSAKey.generate()
+    try:
+        try:
+            raise BadHostKeyException("[127.0.0.1]:2201", presented, known)
+        except SSHException as error:
+            raise NetmikoTimeoutException(f"A paramiko SSHException occurred:\n{error}") from None
+    except NetmikoTimeoutException as wrapped:
+        error_class, message = classify(wrapped, deadline_passed=False, device="r1")
+    assert error_class is ErrorClass.HOST_KEY
+    assert message.startswith(f"host key changed for r1: expected {fingerprint(known)}")
