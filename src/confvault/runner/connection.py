@@ -58,12 +58,15 @@ def _no_login_handler(delay_factor: float = 1.0) -> None:
 
 
 def _connect(
-    connection: Any, platform: str, login_timeout: float, host_keys: HostKeyCheck
+    connection: Any,
+    platform: str,
+    login_timeout: float,
+    host_keys: HostKeyCheck | None = None,
 ) -> CliSession:
     """netmiko's SSH login, then confvault's dialogue instead of ``session_preparation()``."""
     connection._modify_connection_params()  # e.g. RouterOS: '+ct511w4098h' after the username
     connection.special_login_handler = _no_login_handler  # this instance only
-    if host_keys.mode != "off":
+    if host_keys is not None and host_keys.mode != "off":
         # netmiko's own client would accept any key (AutoAddPolicy); this one checks the file
         host, port = connection.host, connection.port
         connection._build_ssh_client = lambda: host_keys.client(host, port)
@@ -99,7 +102,7 @@ class FastNetmiko(Netmiko):  # type: ignore[misc]  # nornir_netmiko ships no typ
     ) -> None:
         extras = dict(extras or {})
         login_timeout = float(extras.pop(LOGIN_TIMEOUT_EXTRA, DEFAULT_LOGIN_TIMEOUT_S))
-        host_keys = extras.pop(HOST_KEYS_EXTRA, None) or HostKeyCheck()
+        host_keys = extras.pop(HOST_KEYS_EXTRA, None)
         if "sock" not in extras and hostname:
             timeout = float(extras.get("conn_timeout", DEFAULT_CONNECT_TIMEOUT_S))
             extras["sock"] = open_tcp(hostname, port or 22, timeout, platform or "")
