@@ -257,6 +257,10 @@ def _extra_checker(
 ) -> Callable[[object], object] | None:
     if key in options.CREDENTIALS:
         return checkers["secret"]
+    if key == "jump_host":
+        return options.jump_checker(
+            checkers["secret"], checkers["username"], checkers["hostname"], element.folder
+        )
     if key in options.PATHS:
         return options.path_checker(element.folder, must_exist=options.PATHS[key])
     return options.PASS_THROUGH.get(key)

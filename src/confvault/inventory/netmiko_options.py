@@ -94,6 +94,46 @@ def path_checker(folder: Path, *, must_exist: bool) -> Checker:
     return check
 
 
+JUMP_KEYS: Final = (
+    "hostname", "port", "username", "password", "key_file", "passphrase", "use_keys", "allow_agent"
+)  # fmt: skip
+
+
+def jump_checker(
+    credential: Checker, username: Checker, hostname: Checker, folder: Path
+) -> Checker:
+    """``jump_host: {hostname, port, username, password | key_file [+ passphrase], ...}``."""
+    checks: dict[str, Checker] = {
+        "hostname": hostname,
+        "port": _port,
+        "username": username,
+        "password": credential,
+        "passphrase": credential,
+        "key_file": path_checker(folder, must_exist=True),
+        "use_keys": _flag,
+        "allow_agent": _flag,
+    }
+
+    def check(value: object) -> object:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected a mapping (hostname, port, username, password or key_file)")
+        result: dict[str, object] = {"port": 22}
+        for key, item in value.items():
+            if key not in checks:
+                raise ValueError(f"unknown key {shorten(key)} ({', '.join(JUMP_KEYS)})")
+            if item is not None:
+                try:
+                    result[str(key)] = checks[key](item)
+                except ValueError as exc:
+                    raise ValueError(f"{key}: {exc}") from None
+        for required in ("hostname", "username"):
+            if required not in result:
+                raise ValueError(f"{required}: missing")
+        return result
+
+    return check
+
+
 ALGORITHM_KINDS: Final = ("ciphers", "macs", "keys", "kex", "pubkeys")
 
 # Passed to netmiko as written, once the value has the type netmiko expects.
@@ -144,4 +184,6 @@ REFUSED: Final[Mapping[str, str]] = {
     "device_type": "set platform on the host, a group or defaults",
     "ssh_config_file": f"{_OWNED_SOCKET}, so netmiko would not use it",
 }
-KNOWN: Final = (*PASS_THROUGH, *PATHS, *CREDENTIALS, *REFUSED)
+# confvault's own options: used by the runner, never handed to netmiko.
+OURS: Final = ("jump_host",)
+KNOWN: Final = (*PASS_THROUGH, *PATHS, *CREDENTIALS, *REFUSED, *OURS)

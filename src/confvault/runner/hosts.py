@@ -18,9 +18,11 @@ from nornir.core.inventory import (
 from confvault.models import Device, Secret
 from confvault.runner.connection import FastNetmiko
 from confvault.runner.dialogue import CliSession
+from confvault.runner.jump import JUMP_HOST
 
 CONNECTION_NAME = "netmiko"  # nornir-netmiko's connection plugin name
-_DEVICE_KEY = "confvault_device"  # nornir's host data carries the Device it was built from
+_DEVICE_KEY = "confvault_device"
+CONFVAULT_OPTIONS = (JUMP_HOST,)  # nornir's host data carries the Device it was built from
 
 
 def device_of(host: Host) -> Device:
@@ -46,6 +48,8 @@ def netmiko_extras(device: Device, timeout: float) -> dict[str, Any]:
         "use_keys": False,
     }
     for key, value in device.connect_options.items():
+        if key in CONFVAULT_OPTIONS:
+            continue  # used by confvault's runner, unknown to netmiko
         # The inventory's own choices (keys, agent, timeouts...) win over confvault's defaults.
         extras[key] = value.reveal() if isinstance(value, Secret) else value
     if device.enable_secret is not None:

@@ -28,9 +28,10 @@ from paramiko.ssh_exception import AuthenticationException, BadHostKeyException,
 
 from confvault.models import CollectResult, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
-from confvault.runner.connection import HOST_KEYS_EXTRA, LOGIN_TIMEOUT_EXTRA, open_tcp
+from confvault.runner.connection import HOST_KEYS_EXTRA, LOGIN_TIMEOUT_EXTRA
 from confvault.runner.hostkeys import fingerprint
 from confvault.runner.hosts import CONNECTION_NAME, device_of, open_session
+from confvault.runner.jump import JumpHostError, Route
 from confvault.runner.options import CollectPass
 
 # paramiko's transport thread logs every failed session with a full traceback; with no logging
@@ -148,6 +149,8 @@ def classify(
     text = str(error)
     if isinstance(error, OutputRejected):
         return error.error_class, str(error)
+    if isinstance(error, JumpHostError) and not deadline_passed:
+        return error.error_class, str(error)
     changed = _raised_while(error, BadHostKeyException)
     if changed is not None:  # netmiko re-raises it as a NetmikoTimeoutException
         return ErrorClass.HOST_KEY, host_key_changed(changed, device)
@@ -196,16 +199,16 @@ def collect_config(task: Task, run: CollectPass) -> Result:
     error_class: ErrorClass | None = None
     message = ""
     watch: _Watch | None = None
+    route: Route | None = None
     try:
         # opened here, not by the connection plugin, so the watchdog holds it from the start
         connect_timeout = float(device.connect_options.get("conn_timeout", 10.0))  # type: ignore[arg-type]
-        sock = open_tcp(
-            device.hostname, device.port, min(timeout, connect_timeout), device.platform
-        )
-        watch = WATCHDOG.watch(sock, deadline, run)
+        route = Route.open(device, min(timeout, connect_timeout))  # direct or to the jump host
+        watch = WATCHDOG.watch(route.tcp, deadline, run)
+        remaining = max(0.001, deadline - time.monotonic())
         task.host.connection_options[CONNECTION_NAME].extras = {
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
-            "sock": sock,
+            "sock": route.device_socket(device, remaining, run.options.host_keys),
             LOGIN_TIMEOUT_EXTRA: max(0.001, deadline - time.monotonic()),
             HOST_KEYS_EXTRA: run.options.host_keys,
         }
@@ -235,9 +238,8 @@ def collect_config(task: Task, run: CollectPass) -> Result:
         # A half-dead session may fail to close; it is gone anyway.
         with contextlib.suppress(Exception):
             task.host.close_connections()
-        if watch is not None:
-            with contextlib.suppress(OSError):
-                watch.sock.close()
+        if route is not None:
+            route.close()
     collected = CollectResult(
         device=device.name,
         provider=device.provider,

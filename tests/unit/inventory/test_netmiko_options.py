@@ -113,6 +113,14 @@ def test_an_unsafe_or_owned_option_is_refused_with_its_reason(
         ({"disabled_algorithms": {"cipher": []}}, "unknown algorithm kind 'cipher'"),
         ({"conn_timout": 3}, "extras.conn_timout: unknown key 'conn_timout' (did you mean"),
         ({"port": 0}, "extras.port: expected a TCP port 1..65535, got 0"),
+        ({"jump_host": "bastion"}, "extras.jump_host: expected a mapping"),
+        ({"jump_host": {"hostname": "b"}}, "extras.jump_host: username: missing"),
+        ({"jump_host": {"username": "u"}}, "extras.jump_host: hostname: missing"),
+        ({"jump_host": {"hostname": "b", "username": "u", "prot": 1}}, "unknown key 'prot'"),
+        (
+            {"jump_host": {"hostname": "b", "username": "u", "password": "${NOPE}"}},
+            "extras.jump_host: password: environment variable NOPE is not set",
+        ),
     ],
 )
 def test_a_bad_option_value_is_one_line_naming_file_line_and_key(
@@ -137,3 +145,19 @@ def test_with_keys_or_an_agent_no_password_is_needed(write_project: WriteProject
         assert inventory.get("r1").password == Secret("")
     with pytest.raises(InventoryError, match="host 'r1': password: missing"):
         load_inventory(write_project(host_with({"use_keys": False}), None, defaults), env={})
+
+
+def test_a_jump_host_is_confvaults_own_never_handed_to_netmiko(
+    write_project: WriteProject,
+) -> None:
+    jump = {"hostname": "bastion.example.net", "username": "ops", "password": "${JUMP_PW}"}
+    device = load_one(write_project, {"jump_host": jump}, env={"JUMP_PW": "jump-secret-1"})
+    checked = device.connect_options["jump_host"]
+    assert checked == {
+        "hostname": "bastion.example.net",
+        "port": 22,
+        "username": "ops",
+        "password": Secret("jump-secret-1"),
+    }
+    assert "jump-secret-1" not in repr(device)
+    assert "jump_host" not in netmiko_extras(device, 20)
