@@ -41,6 +41,12 @@ class _JumpServer(asyncssh.SSHServer):
     def validate_password(self, username: str, password: str) -> bool:
         return username == self._jump.username and password == self._jump.password
 
+    def public_key_auth_supported(self) -> bool:
+        return bool(self._jump.authorized_keys)
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        return username == self._jump.username and key.public_data in self._jump.authorized_keys
+
     def connection_requested(
         self, dest_host: str, dest_port: int, orig_host: str, orig_port: int
     ) -> bool:
@@ -68,8 +74,15 @@ class JumpHost:
         password: str = "jump-password",  # noqa: S107 - the documented lab default
         address: str = "127.0.0.1",
         port: int = 0,
+        authorized_keys: tuple[Path, ...] = (),  # public key files, besides the password
     ) -> None:
         check_loopback(address, "jump host address")
+        try:
+            self.authorized_keys = frozenset(
+                asyncssh.read_public_key(str(p)).public_data for p in authorized_keys
+            )
+        except (OSError, asyncssh.KeyImportError) as error:
+            raise LabError(f"jump host: cannot read a public key: {error}") from None
         self.folder = folder
         self.username = username
         self.password = password

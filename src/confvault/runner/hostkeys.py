@@ -118,11 +118,12 @@ def known_hosts(path: Path) -> KnownHosts:
 
 
 class _Record(paramiko.MissingHostKeyPolicy):  # type: ignore[misc]  # paramiko: no hints
-    def __init__(self, store: KnownHosts) -> None:
+    def __init__(self, store: KnownHosts, name: str) -> None:
         self._store = store
+        self._name = name  # the name in the file (a HostKeyAlias, or paramiko's own)
 
     def missing_host_key(self, client: paramiko.SSHClient, hostname: str, key: PKey) -> None:
-        self._store.remember(hostname, key)
+        self._store.remember(self._name, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,7 @@ class HostKeyCheck:
 
     mode: str = "off"
     file: Path | None = None
+    alias: str | None = None  # ssh_config's HostKeyAlias: the device's name in the file
 
     def client(self, hostname: str, port: int) -> paramiko.SSHClient:
         """An SSH client that knows only this device's recorded keys (netmiko builds one too)."""
@@ -138,11 +140,11 @@ class HostKeyCheck:
         if self.mode == "off" or self.file is None:
             raise ValueError("host keys are not checked: netmiko builds its own client")
         store = known_hosts(self.file)
-        name = known_name(hostname, port)
+        name = self.alias or known_name(hostname, port)
         keys = client.get_host_keys()
         for key in store.keys_for(name):
-            keys.add(name, key.get_name(), key)
-        policy = _Record(store) if self.mode == "accept-new" else paramiko.RejectPolicy()
+            keys.add(known_name(hostname, port), key.get_name(), key)  # as paramiko looks it up
+        policy = _Record(store, name) if self.mode == "accept-new" else paramiko.RejectPolicy()
         client.set_missing_host_key_policy(policy)
         return client
 

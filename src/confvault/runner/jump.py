@@ -9,8 +9,10 @@ has its own jump connection (no sharing between workers: one device's cut never 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import socket
 from collections.abc import Mapping
+from pathlib import Path
 
 import paramiko
 from netmiko.exceptions import NetmikoTimeoutException
@@ -19,6 +21,7 @@ from paramiko.ssh_exception import AuthenticationException, BadHostKeyException,
 from confvault.models import Device, ErrorClass, Secret
 from confvault.runner.connection import open_tcp
 from confvault.runner.hostkeys import HostKeyCheck, fingerprint
+from confvault.runner.sshconfig import ProxyCommandStream, SshConfigEntry, lookup
 
 JUMP_HOST = "jump_host"  # the inventory's extras key (checked by the inventory package)
 
@@ -38,24 +41,53 @@ def _reveal(value: object) -> object:
 class Route:
     """Open with :meth:`open`, watch :attr:`tcp`, hand :meth:`device_socket` to netmiko."""
 
-    def __init__(self, tcp: socket.socket, jump: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        tcp: socket.socket,
+        target: tuple[str, int],
+        jump: Mapping[str, object] | None = None,
+        via_config: SshConfigEntry | None = None,
+        proxy: ProxyCommandStream | None = None,
+    ) -> None:
         self.tcp = tcp  # the socket the watchdog shuts
+        self.target = target  # the device's address as the last hop sees it
         self._jump = jump
+        self._config = via_config
+        self._proxy = proxy
         self._client: paramiko.SSHClient | None = None
 
     @classmethod
-    def open(cls, device: Device, timeout: float) -> Route:
+    def open(cls, device: Device, timeout: float, ssh_config: Path | None = None) -> Route:
         jump = device.connect_options.get(JUMP_HOST)
+        entry = lookup(device, ssh_config) if ssh_config is not None else None
+        target = (entry.hostname, entry.port) if entry else (device.hostname, device.port)
+        if not isinstance(jump, Mapping) and entry is not None:
+            jump = entry.jump
+            if entry.proxy_command is not None and jump is None:
+                proxy = ProxyCommandStream(entry.proxy_command)
+                return cls(proxy.sock, target, via_config=entry, proxy=proxy)
         if not isinstance(jump, Mapping):
-            return cls(open_tcp(device.hostname, device.port, timeout, device.platform))
+            return cls(open_tcp(*target, timeout, device.platform), target, via_config=entry)
         try:
-            tcp = open_tcp(str(jump["hostname"]), int(jump["port"]), timeout, "jump host")
+            tcp = open_tcp(str(jump["hostname"]), int(str(jump["port"])), timeout, "jump host")
         except NetmikoTimeoutException as error:
             reason = str(error).splitlines()[0].removeprefix("TCP connection to device failed. ")
             raise JumpHostError(
                 ErrorClass.UNREACHABLE, f"{_label(jump)} unreachable: {reason}"
             ) from None
-        return cls(tcp, jump)
+        return cls(tcp, target, jump, entry)
+
+    def netmiko_options(self, device: Device) -> dict[str, object]:
+        """What ssh_config adds to netmiko's options (the inventory's own key_file wins)."""
+        entry = self._config
+        if entry is None or not entry.identity_files or "key_file" in device.connect_options:
+            return {}
+        return {"key_file": entry.identity_files[0], "use_keys": True}
+
+    def host_keys(self, check: HostKeyCheck) -> HostKeyCheck:
+        """The device's known_hosts name: its HostKeyAlias, if ssh_config gives one."""
+        alias = self._config.host_key_alias if self._config is not None else None
+        return dataclasses.replace(check, alias=alias) if alias else check
 
     def device_socket(
         self, device: Device, timeout: float, host_keys: HostKeyCheck
@@ -64,7 +96,8 @@ class Route:
         jump = self._jump
         if jump is None:
             return self.tcp
-        host, port = str(jump["hostname"]), int(jump["port"])  # type: ignore[call-overload]
+        dest = self.target
+        host, port = str(jump["hostname"]), int(str(jump["port"]))
         if host_keys.mode != "off":
             client = host_keys.client(host, port)
         else:
@@ -106,13 +139,11 @@ class Route:
         if transport is None:  # pragma: no cover - connect() either sets it or raises
             raise JumpHostError(ErrorClass.DISCONNECTED, f"{_label(jump)} closed the session")
         try:
-            return transport.open_channel(
-                "direct-tcpip", (device.hostname, device.port), ("127.0.0.1", 0), timeout=timeout
-            )
+            return transport.open_channel("direct-tcpip", dest, ("127.0.0.1", 0), timeout=timeout)
         except ChannelException as error:
             raise JumpHostError(
                 ErrorClass.UNREACHABLE,
-                f"{_label(jump)} could not reach {device.hostname}:{device.port} ({error.text})",
+                f"{_label(jump)} could not reach {dest[0]}:{dest[1]} ({error.text})",
             ) from None
 
     def close(self) -> None:
@@ -121,6 +152,8 @@ class Route:
                 self._client.close()
         with contextlib.suppress(OSError):
             self.tcp.close()
+        if self._proxy is not None:
+            self._proxy.close()
 
 
 def _label(jump: Mapping[str, object]) -> str:

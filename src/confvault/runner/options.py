@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from confvault.runner.hostkeys import HostKeyCheck
 
@@ -15,6 +16,7 @@ class RunnerOptions:
     mask_secrets: bool = False
     ramp_up: float = 1.0  # seconds over which the first `workers` logins are spread
     host_keys: HostKeyCheck = field(default_factory=HostKeyCheck)  # off unless the service says
+    ssh_config: Path | None = None  # the user's ssh_config, when the setting opts in
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -203,14 +203,16 @@ def collect_config(task: Task, run: CollectPass) -> Result:
     try:
         # opened here, not by the connection plugin, so the watchdog holds it from the start
         connect_timeout = float(device.connect_options.get("conn_timeout", 10.0))  # type: ignore[arg-type]
-        route = Route.open(device, min(timeout, connect_timeout))  # direct or to the jump host
+        # direct, to the jump host, or to ssh_config's ProxyCommand
+        route = Route.open(device, min(timeout, connect_timeout), run.options.ssh_config)
         watch = WATCHDOG.watch(route.tcp, deadline, run)
         remaining = max(0.001, deadline - time.monotonic())
         task.host.connection_options[CONNECTION_NAME].extras = {
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
+            **route.netmiko_options(device),
             "sock": route.device_socket(device, remaining, run.options.host_keys),
             LOGIN_TIMEOUT_EXTRA: max(0.001, deadline - time.monotonic()),
-            HOST_KEYS_EXTRA: run.options.host_keys,
+            HOST_KEYS_EXTRA: route.host_keys(run.options.host_keys),
         }
         session = open_session(task.host, task.nornir.config)  # login + set-up commands
         outputs: list[str] = []

@@ -186,6 +186,7 @@ class BackupRun:
             mask_secrets=settings.mask_secrets,
             ramp_up=settings.ramp_up,
             host_keys=HostKeyCheck(settings.host_keys, settings.known_hosts_file),
+            ssh_config=settings.ssh_config,
         )
         pending = list(self._by_name.values())
         for attempt in range(1, settings.retries + 2):

@@ -39,3 +39,18 @@ def test_a_bad_mode_is_one_line_naming_the_file_line(tmp_path: Path, written: st
     assert "host_keys" in message
     assert "expected strict, accept-new or off" in message
     assert "\n" not in message
+
+
+def test_ssh_config_is_opt_in_true_is_the_users_and_a_path_is_relative_to_the_file(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "confvault.yaml"
+
+    def ssh_config(text: str) -> Path | None:
+        config.write_text(text, encoding="utf-8")
+        return load_settings(config, env={}, overrides={}, cwd=tmp_path).ssh_config
+
+    assert ssh_config("workers: 4\n") is None
+    assert ssh_config("ssh_config: false\n") is None
+    assert ssh_config("ssh_config: true\n") == Path("~/.ssh/config").expanduser()
+    assert ssh_config("ssh_config: ssh/config\n") == tmp_path / "ssh" / "config"
