@@ -26,6 +26,13 @@ from confvault_lab.spec import LabSpec, check_loopback
 
 log = logging.getLogger(__name__)
 
+# What a `legacy: true` device offers, and nothing else: an old IOS or a 15-year-old switch.
+LEGACY_ALGORITHMS = {
+    "kex_algs": ["diffie-hellman-group14-sha1", "diffie-hellman-group1-sha1"],
+    "encryption_algs": ["aes128-cbc", "3des-cbc"],
+    "mac_algs": ["hmac-sha1", "hmac-md5"],
+}
+LEGACY_HOST_KEY_ALGS = (b"ssh-rsa",)  # the RSA key signs with SHA-1 only
 POLL_INTERVAL_S = 0.2  # how often fault files are re-read and stats written
 LISTEN_BACKLOG = 64
 
@@ -133,6 +140,7 @@ class LabServer:
         self._keys: dict[tuple[str, ...], frozenset[bytes]] = {}
         self._options: asyncssh.SSHServerConnectionOptions | None = None
         self._replaced_options: asyncssh.SSHServerConnectionOptions | None = None
+        self._legacy_options: asyncssh.SSHServerConnectionOptions | None = None
         self._poller: asyncio.Task[None] | None = None
         self._connections = 0
         self._sessions = 0
@@ -147,6 +155,15 @@ class LabServer:
         logging.getLogger("asyncssh").setLevel(logging.WARNING)  # per-connection INFO costs CPU
         self._options = await self._connection_options(self.lab_dir.host_key())
         self._replaced_options = await self._connection_options(self._replacement_host_key())
+        if any(d.legacy for d in self.spec.devices):
+            legacy = await self._connection_options(
+                self._stored_host_key("host_key_rsa", "ssh-rsa"), **LEGACY_ALGORITHMS
+            )
+            # asyncssh offers rsa-sha2-* for an RSA key too; an old device knows only ssh-rsa
+            for algorithm in list(legacy.server_host_keys):
+                if algorithm not in LEGACY_HOST_KEY_ALGS:
+                    del legacy.server_host_keys[algorithm]
+            self._legacy_options = legacy
         for name in self.lab_dir.read_faults():
             self.lab_dir.set_fault(name, None)  # the spec sets the initial faults
         for device in self.spec.devices:
@@ -197,11 +214,12 @@ class LabServer:
         self._write_stats()
 
     async def _connection_options(
-        self, host_key: asyncssh.SSHKey
+        self, host_key: asyncssh.SSHKey, **algorithms: list[str]
     ) -> asyncssh.SSHServerConnectionOptions:
         options: asyncssh.SSHServerConnectionOptions
         options = await asyncssh.SSHServerConnectionOptions.construct(
             server_host_keys=[host_key],
+            **algorithms,
             server_factory=lambda: _DeviceServer(self),
             encoding=None,
             line_editor=False,
@@ -211,10 +229,13 @@ class LabServer:
 
     def _replacement_host_key(self) -> asyncssh.SSHKey:
         """The key of the `new_host_key` fault: kept in the lab dir, so it too is stable."""
-        path = self.lab_dir.root / "host_key_replaced"
+        return self._stored_host_key("host_key_replaced", "ssh-ed25519")
+
+    def _stored_host_key(self, file_name: str, algorithm: str) -> asyncssh.SSHKey:
+        path = self.lab_dir.root / file_name
         if path.exists():
             return asyncssh.read_private_key(str(path))
-        key = asyncssh.generate_private_key("ssh-ed25519")
+        key = asyncssh.generate_private_key(algorithm)
         key.write_private_key(str(path))
         path.chmod(0o600)
         return key
@@ -254,6 +275,8 @@ class LabServer:
             fault = self._faults.get(device.spec.name)
             if fault == "silent":
                 return _SilentProtocol(self)
+            if device.spec.legacy and self._legacy_options is not None:
+                return asyncssh.SSHServerConnection(loop, self._legacy_options)
             if fault == "new_host_key" and self._replaced_options is not None:
                 return asyncssh.SSHServerConnection(loop, self._replaced_options)
             return asyncssh.SSHServerConnection(loop, options)

@@ -68,6 +68,7 @@ class DeviceSpec:
     credentials: Credentials = Credentials()
     fault: str | None = None
     auth: Auth = Auth()
+    legacy: bool = False  # offers only SHA-1 key exchanges, ssh-rsa, CBC and HMAC-SHA1/MD5
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +178,9 @@ def _parse_group(
     prefix = str(data.get("name", f"{provider}-{BY_NAME[platform].tag}"))
     latency = _parse_latency(data.get("latency"), f"{where}.latency")
     auth = _parse_auth(data.get("auth"), f"{where}.auth")
+    legacy = data.get("legacy", False)
+    if not isinstance(legacy, bool):
+        raise LabError(f"{where}.legacy: expected true or false, got {legacy!r}")
     own_credentials = "credentials" in data
     credentials = _parse_credentials(
         data.get("credentials"), f"{where}.credentials", base_credentials
@@ -201,7 +205,16 @@ def _parse_group(
         taken.add(name)
         devices.append(
             DeviceSpec(
-                name, platform, provider, size, group, latency, credentials, faults.get(name), auth
+                name,
+                platform,
+                provider,
+                size,
+                group,
+                latency,
+                credentials,
+                faults.get(name),
+                auth,
+                legacy,
             )
         )
     return devices, (credentials if own_credentials else None)

@@ -263,4 +263,4 @@ def _extra_checker(
         )
     if key in options.PATHS:
         return options.path_checker(element.folder, must_exist=options.PATHS[key])
-    return options.PASS_THROUGH.get(key)
+    return options.PASS_THROUGH.get(key) or options.OWN_FLAGS.get(key)

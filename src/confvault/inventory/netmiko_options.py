@@ -185,5 +185,6 @@ REFUSED: Final[Mapping[str, str]] = {
     "ssh_config_file": f"{_OWNED_SOCKET}, so netmiko would not use it",
 }
 # confvault's own options: used by the runner, never handed to netmiko.
-OURS: Final = ("jump_host",)
+OURS: Final = ("jump_host", "legacy_algorithms")
+OWN_FLAGS: Final[Mapping[str, Checker]] = {"legacy_algorithms": _flag}
 KNOWN: Final = (*PASS_THROUGH, *PATHS, *CREDENTIALS, *REFUSED, *OURS)

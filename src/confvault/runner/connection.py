@@ -28,11 +28,13 @@ from nornir_netmiko.connections import Netmiko
 from confvault.platforms import get_platform
 from confvault.runner.dialogue import CliSession
 from confvault.runner.hostkeys import HostKeyCheck
+from confvault.runner.legacy import with_legacy_transport
 
 DEFAULT_CONNECT_TIMEOUT_S = 10.0
 DEFAULT_LOGIN_TIMEOUT_S = 60.0
 LOGIN_TIMEOUT_EXTRA = "confvault_login_timeout"  # ours, taken out before netmiko sees extras
 HOST_KEYS_EXTRA = "confvault_host_keys"  # ours too: a HostKeyCheck
+LEGACY_EXTRA = "confvault_legacy_algorithms"  # ours: offer old devices' algorithms
 
 
 def open_tcp(hostname: str, port: int, timeout: float, device_type: str) -> socket.socket:
@@ -62,14 +64,24 @@ def _connect(
     platform: str,
     login_timeout: float,
     host_keys: HostKeyCheck | None = None,
+    *,
+    legacy: bool = False,
 ) -> CliSession:
     """netmiko's SSH login, then confvault's dialogue instead of ``session_preparation()``."""
     connection._modify_connection_params()  # e.g. RouterOS: '+ct511w4098h' after the username
     connection.special_login_handler = _no_login_handler  # this instance only
+    build = connection._build_ssh_client
     if host_keys is not None and host_keys.mode != "off":
         # netmiko's own client would accept any key (AutoAddPolicy); this one checks the file
         host, port = connection.host, connection.port
-        connection._build_ssh_client = lambda: host_keys.client(host, port)
+
+        def build() -> Any:
+            return host_keys.client(host, port)
+
+    if legacy:
+        connection._build_ssh_client = lambda: with_legacy_transport(build())
+    else:
+        connection._build_ssh_client = build
     connection.establish_connection()
     try:
         session = CliSession(connection, get_platform(platform).dialogue)
@@ -103,13 +115,16 @@ class FastNetmiko(Netmiko):  # type: ignore[misc]  # nornir_netmiko ships no typ
         extras = dict(extras or {})
         login_timeout = float(extras.pop(LOGIN_TIMEOUT_EXTRA, DEFAULT_LOGIN_TIMEOUT_S))
         host_keys = extras.pop(HOST_KEYS_EXTRA, None)
+        legacy = bool(extras.pop(LEGACY_EXTRA, False))
         if "sock" not in extras and hostname:
             timeout = float(extras.get("conn_timeout", DEFAULT_CONNECT_TIMEOUT_S))
             extras["sock"] = open_tcp(hostname, port or 22, timeout, platform or "")
         extras["auto_connect"] = False  # connect below: login, then the dialogue
         try:
             super().open(hostname, username, password, port, platform, extras, configuration)
-            self.session = _connect(self.connection, platform or "", login_timeout, host_keys)
+            self.session = _connect(
+                self.connection, platform or "", login_timeout, host_keys, legacy=legacy
+            )
         except BaseException:
             with contextlib.suppress(OSError):
                 extras["sock"].close()

@@ -16,13 +16,17 @@ from nornir.core.inventory import (
 )
 
 from confvault.models import Device, Secret
-from confvault.runner.connection import FastNetmiko
+from confvault.runner.connection import LEGACY_EXTRA, FastNetmiko
 from confvault.runner.dialogue import CliSession
 from confvault.runner.jump import JUMP_HOST
+from confvault.runner.legacy import LEGACY_OPTION, disabled_algorithms
 
 CONNECTION_NAME = "netmiko"  # nornir-netmiko's connection plugin name
 _DEVICE_KEY = "confvault_device"
-CONFVAULT_OPTIONS = (JUMP_HOST,)  # nornir's host data carries the Device it was built from
+CONFVAULT_OPTIONS = (
+    JUMP_HOST,
+    LEGACY_OPTION,
+)  # nornir's host data carries the Device it was built from
 
 
 def device_of(host: Host) -> Device:
@@ -52,6 +56,11 @@ def netmiko_extras(device: Device, timeout: float) -> dict[str, Any]:
             continue  # used by confvault's runner, unknown to netmiko
         # The inventory's own choices (keys, agent, timeouts...) win over confvault's defaults.
         extras[key] = value.reveal() if isinstance(value, Secret) else value
+    legacy = device.connect_options.get(LEGACY_OPTION) is True
+    chosen = device.connect_options.get("disabled_algorithms")
+    extras["disabled_algorithms"] = disabled_algorithms(legacy, chosen)
+    if legacy:
+        extras[LEGACY_EXTRA] = True
     if device.enable_secret is not None:
         extras["secret"] = device.enable_secret.reveal()
     return extras

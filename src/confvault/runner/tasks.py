@@ -24,7 +24,12 @@ from netmiko.exceptions import (
     ReadTimeout,
 )
 from nornir.core.task import Result, Task
-from paramiko.ssh_exception import AuthenticationException, BadHostKeyException, SSHException
+from paramiko.ssh_exception import (
+    AuthenticationException,
+    BadHostKeyException,
+    IncompatiblePeer,
+    SSHException,
+)
 
 from confvault.models import CollectResult, ErrorClass
 from confvault.platforms import OutputRejected, clean, get_platform
@@ -48,7 +53,8 @@ def first_line(text: str, limit: int = 300) -> str:
     """Netmiko's messages are multi-line essays; keep the line that says what happened."""
     for line in text.strip().splitlines():
         line = line.strip()
-        if line and not line.startswith("Common causes"):
+        # netmiko puts its own heading before paramiko's message
+        if line and not line.startswith("Common causes") and not line.endswith("creation:"):
             return line[:limit]
     return text.strip()[:limit]
 
@@ -159,6 +165,13 @@ def classify(
             ErrorClass.HOST_KEY,
             f"host key of {device or 'the device'} is not known; "
             f"to trust it: confvault hostkey accept {device or 'DEVICE'}",
+        )
+    incompatible = _raised_while(error, IncompatiblePeer)
+    if incompatible is not None:  # a settings mismatch: another try cannot help
+        return (
+            ErrorClass.REJECTED,
+            f"no SSH algorithm in common with the device ({first_line(str(incompatible))}); "
+            "for an old device set extras legacy_algorithms: true",
         )
     if isinstance(error, NetmikoAuthenticationException | AuthenticationException):
         return (

@@ -48,7 +48,6 @@ def load_one(write_project: WriteProject, extras: dict[str, Any], env: dict[str,
         ("ssh_strict", True, True),
         ("system_host_keys", True, True),
         ("alt_host_keys", True, True),
-        ("disabled_algorithms", {"kex": ["diffie-hellman-group1-sha1"]}, None),
     ],
 )
 def test_a_harmless_netmiko_option_reaches_netmiko_as_written(
@@ -161,3 +160,20 @@ def test_a_jump_host_is_confvaults_own_never_handed_to_netmiko(
     }
     assert "jump-secret-1" not in repr(device)
     assert "jump_host" not in netmiko_extras(device, 20)
+
+
+def test_cbc_and_md5_are_off_unless_a_device_opts_in_to_legacy_algorithms(
+    write_project: WriteProject,
+) -> None:
+    plain = netmiko_extras(load_one(write_project, {}, env={}), 20)["disabled_algorithms"]
+    assert "aes128-cbc" in plain["ciphers"]
+    assert "3des-cbc" in plain["ciphers"]
+    assert "hmac-md5" in plain["macs"]
+    own = {"kex": ["ecdh-sha2-nistp256"], "ciphers": ["aes128-ctr"]}
+    chosen = netmiko_extras(load_one(write_project, {"disabled_algorithms": own}, env={}), 20)
+    assert chosen["disabled_algorithms"]["kex"] == ["ecdh-sha2-nistp256"]
+    assert chosen["disabled_algorithms"]["ciphers"][0] == "aes128-ctr"
+    assert "aes256-cbc" in chosen["disabled_algorithms"]["ciphers"]
+    legacy = netmiko_extras(load_one(write_project, {"legacy_algorithms": True}, env={}), 20)
+    assert legacy["disabled_algorithms"] == {}
+    assert "legacy_algorithms" not in legacy  # confvault's own, never handed to netmiko

@@ -10,7 +10,12 @@ from netmiko.exceptions import (
     ReadTimeout,
 )
 from paramiko.ecdsakey import ECDSAKey
-from paramiko.ssh_exception import AuthenticationException, BadHostKeyException, SSHException
+from paramiko.ssh_exception import (
+    AuthenticationException,
+    BadHostKeyException,
+    IncompatiblePeer,
+    SSHException,
+)
 
 from confvault.models import ErrorClass
 from confvault.platforms import OutputRejected
@@ -161,3 +166,21 @@ def test_a_changed_host_key_is_found_under_netmikos_wrapping() -> None:
         error_class, message = classify(wrapped, deadline_passed=False, device="r1")
     assert error_class is ErrorClass.HOST_KEY
     assert message.startswith(f"host key changed for r1: expected {fingerprint(known)}")
+
+
+def test_no_common_ssh_algorithm_is_rejected_with_the_way_out_never_retried() -> None:
+    try:
+        try:
+            raise IncompatiblePeer("Incompatible ssh peer (no acceptable kex algorithm)")
+        except SSHException as error:
+            raise NetmikoTimeoutException(
+                f"\nA paramiko SSHException occurred during connection creation:\n\n{error}\n"
+            ) from None
+    except NetmikoTimeoutException as wrapped:
+        error_class, message = classify(wrapped, deadline_passed=False)
+    assert error_class is ErrorClass.REJECTED
+    assert not error_class.transient
+    assert message == (
+        "no SSH algorithm in common with the device (Incompatible ssh peer (no acceptable kex "
+        "algorithm)); for an old device set extras legacy_algorithms: true"
+    )
