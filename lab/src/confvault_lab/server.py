@@ -23,6 +23,7 @@ from confvault_lab.errors import LabError
 from confvault_lab.labdir import LabDir
 from confvault_lab.session import DeviceSession
 from confvault_lab.spec import LabSpec, check_loopback
+from confvault_lab.telnet import TelnetDevice
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +276,8 @@ class LabServer:
             fault = self._faults.get(device.spec.name)
             if fault == "silent":
                 return _SilentProtocol(self)
+            if device.spec.transport == "telnet":
+                return TelnetDevice(self, device)
             if device.spec.legacy and self._legacy_options is not None:
                 return asyncssh.SSHServerConnection(loop, self._legacy_options)
             if fault == "new_host_key" and self._replaced_options is not None:

@@ -69,6 +69,7 @@ class DeviceSpec:
     fault: str | None = None
     auth: Auth = Auth()
     legacy: bool = False  # offers only SHA-1 key exchanges, ssh-rsa, CBC and HMAC-SHA1/MD5
+    transport: str = "ssh"  # or "telnet": Username/Password prompts, then the same CLI
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,9 @@ def _parse_group(
     legacy = data.get("legacy", False)
     if not isinstance(legacy, bool):
         raise LabError(f"{where}.legacy: expected true or false, got {legacy!r}")
+    transport = data.get("transport", "ssh")
+    if transport not in ("ssh", "telnet"):
+        raise LabError(f"{where}.transport: expected ssh or telnet, got {transport!r}")
     own_credentials = "credentials" in data
     credentials = _parse_credentials(
         data.get("credentials"), f"{where}.credentials", base_credentials
@@ -215,6 +219,7 @@ def _parse_group(
                 faults.get(name),
                 auth,
                 legacy,
+                transport,
             )
         )
     return devices, (credentials if own_credentials else None)

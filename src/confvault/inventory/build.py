@@ -165,7 +165,7 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
         hostname=str(values["hostname"]),
         platform=str(values["platform"]),
         provider=str(provider),
-        port=port if isinstance(port, int) else 22,
+        port=port if isinstance(port, int) else (23 if extras.get("transport") == "telnet" else 22),
         active=active is not False,  # default true; an explicit null keeps the default too
         username=str(values["username"]),
         password=password,

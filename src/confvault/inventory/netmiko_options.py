@@ -184,7 +184,15 @@ REFUSED: Final[Mapping[str, str]] = {
     "device_type": "set platform on the host, a group or defaults",
     "ssh_config_file": f"{_OWNED_SOCKET}, so netmiko would not use it",
 }
+
+
 # confvault's own options: used by the runner, never handed to netmiko.
-OURS: Final = ("jump_host", "legacy_algorithms")
-OWN_FLAGS: Final[Mapping[str, Checker]] = {"legacy_algorithms": _flag}
+def _transport(value: object) -> object:
+    if value not in ("ssh", "telnet"):
+        raise ValueError(f"expected ssh or telnet, got {shorten(value)}")
+    return value
+
+
+OURS: Final = ("jump_host", "legacy_algorithms", "transport")
+OWN_FLAGS: Final[Mapping[str, Checker]] = {"legacy_algorithms": _flag, "transport": _transport}
 KNOWN: Final = (*PASS_THROUGH, *PATHS, *CREDENTIALS, *REFUSED, *OURS)

@@ -16,17 +16,15 @@ from nornir.core.inventory import (
 )
 
 from confvault.models import Device, Secret
-from confvault.runner.connection import LEGACY_EXTRA, FastNetmiko
+from confvault.runner.connection import LEGACY_EXTRA, TELNET_EXTRA, FastNetmiko
 from confvault.runner.dialogue import CliSession
 from confvault.runner.jump import JUMP_HOST
 from confvault.runner.legacy import LEGACY_OPTION, disabled_algorithms
 
 CONNECTION_NAME = "netmiko"  # nornir-netmiko's connection plugin name
-_DEVICE_KEY = "confvault_device"
-CONFVAULT_OPTIONS = (
-    JUMP_HOST,
-    LEGACY_OPTION,
-)  # nornir's host data carries the Device it was built from
+_DEVICE_KEY = "confvault_device"  # nornir's host data carries the Device it was built from
+TRANSPORT = "transport"  # extras: ssh (the default) or telnet
+CONFVAULT_OPTIONS = (JUMP_HOST, LEGACY_OPTION, TRANSPORT)  # confvault's own, never netmiko's
 
 
 def device_of(host: Host) -> Device:
@@ -61,6 +59,8 @@ def netmiko_extras(device: Device, timeout: float) -> dict[str, Any]:
     extras["disabled_algorithms"] = disabled_algorithms(legacy, chosen)
     if legacy:
         extras[LEGACY_EXTRA] = True
+    if device.connect_options.get(TRANSPORT) == "telnet":
+        extras[TELNET_EXTRA] = True
     if device.enable_secret is not None:
         extras["secret"] = device.enable_secret.reveal()
     return extras

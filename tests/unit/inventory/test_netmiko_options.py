@@ -177,3 +177,16 @@ def test_cbc_and_md5_are_off_unless_a_device_opts_in_to_legacy_algorithms(
     legacy = netmiko_extras(load_one(write_project, {"legacy_algorithms": True}, env={}), 20)
     assert legacy["disabled_algorithms"] == {}
     assert "legacy_algorithms" not in legacy  # confvault's own, never handed to netmiko
+
+
+def test_telnet_is_a_per_host_transport_on_port_23_unless_told(
+    write_project: WriteProject,
+) -> None:
+    telnet = load_one(write_project, {"transport": "telnet"}, env={})
+    assert telnet.port == 23
+    assert netmiko_extras(telnet, 20)["confvault_telnet"] is True
+    assert "transport" not in netmiko_extras(telnet, 20)
+    assert load_one(write_project, {"transport": "telnet", "port": 2323}, env={}).port == 2323
+    assert load_one(write_project, {"transport": "ssh"}, env={}).port == 22
+    with pytest.raises(InventoryError, match=r"extras\.transport: expected ssh or telnet"):
+        load_one(write_project, {"transport": "rlogin"}, env={})
