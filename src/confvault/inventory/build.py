@@ -145,6 +145,12 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
     secret = extras.pop("secret", None)
     port_in_extras = extras.pop("port", None)  # nornir-netmiko lets extras override the port
     broken = broken or INVALID in (secret, port_in_extras, *extras.values())
+    if extras.get("transport") == "telnet" and "jump_host" in extras:
+        problems.add(
+            f"{element.at('connection_options.netmiko.extras')}: transport telnet cannot go "
+            "through a jump_host (confvault's jump host carries SSH only)"
+        )
+        broken = True
     provider, _ = resolver.data(chain, "provider")
     if provider is None:
         problems.add(f"{element.at('data.provider')}: {_MISSING}")

@@ -190,3 +190,9 @@ def test_telnet_is_a_per_host_transport_on_port_23_unless_told(
     assert load_one(write_project, {"transport": "ssh"}, env={}).port == 22
     with pytest.raises(InventoryError, match=r"extras\.transport: expected ssh or telnet"):
         load_one(write_project, {"transport": "rlogin"}, env={})
+
+
+def test_telnet_through_a_jump_host_is_refused_at_load(write_project: WriteProject) -> None:
+    jump = {"hostname": "bastion", "username": "ops"}
+    with pytest.raises(InventoryError, match="transport telnet cannot go through a jump_host"):
+        load_one(write_project, {"transport": "telnet", "jump_host": jump}, env={})
