@@ -5,6 +5,7 @@ Nothing here imports a third-party library, so any layer may depend on it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -46,6 +47,7 @@ class ErrorClass(StrEnum):
     INCOMPLETE = "incomplete"  # output without end marker, empty, or failing sanity checks
     REJECTED = "rejected"  # the device refused a command (unknown command, unexpected prompt)
     SUSPECT = "suspect"  # collected fine but held back (e.g. shrank by more than half)
+    HOST_KEY = "host_key"  # the device's SSH host key is not the known one; never retried
     INTERNAL = "internal"  # a bug in confvault; the message says what
 
     @property
@@ -82,6 +84,8 @@ class Device:
     enable_secret: Secret | None = None
     groups: tuple[str, ...] = ()
     accept_shrink: bool = False  # per-device opt-out of the shrink guard
+    # netmiko options from the inventory's extras, checked (credentials kept as ``Secret``)
+    connect_options: Mapping[str, object] = field(default_factory=dict, hash=False)
 
     @property
     def archive_path(self) -> str:

@@ -55,10 +55,17 @@ class Settings:
     db_pool_size: int = 5
     db_max_overflow: int = 5
     db_pool_timeout: float = 30.0
+    host_keys: str = "accept-new"  # one of HOST_KEY_MODES
+    ssh_config: Path | None = None  # the user's ssh_config, opt-in (`true` = ~/.ssh/config)
 
     @property
     def database_url_redacted(self) -> str:
         return redact_url(self.database_url)
+
+    @property
+    def known_hosts_file(self) -> Path:
+        """Device host keys, confvault's own (never the user's ~/.ssh/known_hosts)."""
+        return self.data_dir / "known_hosts"
 
 
 # --- value checkers: each returns the clean value or raises ValueError with what was expected ---
@@ -103,6 +110,25 @@ def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError("expected true or false")
     return value
+
+
+HOST_KEY_MODES = ("strict", "accept-new", "off")
+
+
+def _host_keys(value: object) -> str:
+    if value is False:
+        return "off"  # YAML reads an unquoted `off` as false
+    if value not in HOST_KEY_MODES:
+        raise ValueError("expected strict, accept-new or off")
+    return str(value)
+
+
+def _ssh_config(value: object) -> Path | None:
+    if value is False:
+        return None
+    if value is True:
+        return Path("~/.ssh/config").expanduser()
+    return _path(value)
 
 
 def _text(value: object) -> str:
@@ -156,6 +182,8 @@ _CHECKERS: Mapping[str, Callable[[object], object]] = {
     "db_pool_size": _integer(1, 1000),
     "db_max_overflow": _integer(0, 1000),
     "db_pool_timeout": _seconds(3600.0),
+    "host_keys": _host_keys,
+    "ssh_config": _ssh_config,
 }
 SETTING_NAMES: tuple[str, ...] = tuple(_CHECKERS)
 
@@ -222,7 +250,7 @@ def _from_file(path: Path, where: str) -> dict[str, object]:
         if raw is None:
             continue  # `workers:` with no value keeps the default
         values[key] = _check(key, raw, at, secret=key == "database_url")
-        if key in _PATH_KEYS:
+        if key in _PATH_KEYS or (key == "ssh_config" and values[key] is not None):
             values[key] = _absolute(_path(values[key]), path.parent)
         elif key == "database_url":
             values[key] = _absolute_sqlite(str(values[key]), path.parent)
@@ -262,7 +290,7 @@ def _from_flags(overrides: Mapping[str, object], cwd: Path) -> dict[str, object]
         if raw is None:
             continue  # click passes None for a flag that was not given
         values[name] = _check(name, raw, flag, secret=name == "database_url")
-        if name in _PATH_KEYS:
+        if name in _PATH_KEYS or (name == "ssh_config" and values[name] is not None):
             values[name] = _absolute(_path(values[name]), cwd)
         elif name == "database_url":
             values[name] = _absolute_sqlite(str(values[name]), cwd)

@@ -139,6 +139,10 @@ def test_subprocess_lab_is_driven_through_the_lab_directory(tmp_path: Path) -> N
             "listen: {mode: address, base_port: 0}\ngroups: [{platform: huawei}]",
             "listen.base_port: 0 is not a TCP port",
         ),
+        ("groups: [{platform: huawei, auth: {key: [a.pub]}}]", "auth: unknown key 'key'"),
+        ("groups: [{platform: huawei, auth: {keys: a.pub}}]", "auth.keys: expected a list"),
+        ("groups: [{platform: huawei, auth: {password: false}}]", "must accept keys or the"),
+        ("groups: [{platform: huawei, auth: {keys: [/nonexistent.pub]}}]", "public key"),
     ],
 )
 def test_cli_bad_spec_is_one_line(tmp_path: Path, spec_text: str, message: str) -> None:

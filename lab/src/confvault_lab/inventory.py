@@ -60,6 +60,14 @@ def write_inventory(spec: LabSpec, devices: list[LabDevice], directory: Path) ->
         }
         for d in devices
     }
+    for spec_device in spec.devices:
+        if spec_device.transport == "telnet" and spec_device.name in hosts:
+            # a host's extras replace its group's whole (nornir), so the secret comes along
+            extras = {
+                "secret": f"${{{ENABLE_VAR}{_env_suffix(spec_device.group)}}}",
+                "transport": "telnet",
+            }
+            hosts[spec_device.name]["connection_options"] = {"netmiko": {"extras": extras}}
     groups = {g: _group_entry(g, c) for g, c in spec.credential_groups.items()}
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -23,9 +23,17 @@ from confvault_lab.errors import LabError
 from confvault_lab.labdir import LabDir
 from confvault_lab.session import DeviceSession
 from confvault_lab.spec import LabSpec, check_loopback
+from confvault_lab.telnet import TelnetDevice
 
 log = logging.getLogger(__name__)
 
+# What a `legacy: true` device offers, and nothing else: an old IOS or a 15-year-old switch.
+LEGACY_ALGORITHMS = {
+    "kex_algs": ["diffie-hellman-group14-sha1", "diffie-hellman-group1-sha1"],
+    "encryption_algs": ["aes128-cbc", "3des-cbc"],
+    "mac_algs": ["hmac-sha1", "hmac-md5"],
+}
+LEGACY_HOST_KEY_ALGS = (b"ssh-rsa",)  # the RSA key signs with SHA-1 only
 POLL_INTERVAL_S = 0.2  # how often fault files are re-read and stats written
 LISTEN_BACKLOG = 64
 
@@ -74,11 +82,27 @@ class _DeviceServer(asyncssh.SSHServer):
         return True
 
     def password_auth_supported(self) -> bool:
-        return True
+        return self._device is not None and self._device.spec.auth.password
+
+    def public_key_auth_supported(self) -> bool:
+        return self._device is not None and bool(self._device.spec.auth.keys)
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        device = self._device
+        if device is None:
+            return False
+        accepted = (
+            self._lab.fault_of(device.spec.name) != "auth_reject"
+            and username.split("+", 1)[0] == device.spec.credentials.username
+            and key.public_data in self._lab.authorized_keys(device.spec.auth.keys)
+        )
+        if accepted:
+            self._user = username.split("+", 1)[0]
+        return accepted  # paramiko offers keys one by one: a refused offer is not a failed login
 
     def validate_password(self, username: str, password: str) -> bool:
         device = self._device
-        if device is None:
+        if device is None or not device.spec.auth.password:
             return False
         # netmiko logs in to RouterOS as `admin+ct511w4098h`: terminal flags after the `+`.
         user = username.split("+", 1)[0]
@@ -114,7 +138,10 @@ class LabServer:
         self._listeners: dict[str, asyncio.Server] = {}
         self._faults: dict[str, str] = {}
         self._faults_mtime = -1
+        self._keys: dict[tuple[str, ...], frozenset[bytes]] = {}
         self._options: asyncssh.SSHServerConnectionOptions | None = None
+        self._replaced_options: asyncssh.SSHServerConnectionOptions | None = None
+        self._legacy_options: asyncssh.SSHServerConnectionOptions | None = None
         self._poller: asyncio.Task[None] | None = None
         self._connections = 0
         self._sessions = 0
@@ -127,13 +154,17 @@ class LabServer:
     async def start(self) -> None:
         self._started = time.monotonic()
         logging.getLogger("asyncssh").setLevel(logging.WARNING)  # per-connection INFO costs CPU
-        self._options = await asyncssh.SSHServerConnectionOptions.construct(
-            server_host_keys=[self.lab_dir.host_key()],
-            server_factory=lambda: _DeviceServer(self),
-            encoding=None,
-            line_editor=False,
-            login_timeout=30,
-        )
+        self._options = await self._connection_options(self.lab_dir.host_key())
+        self._replaced_options = await self._connection_options(self._replacement_host_key())
+        if any(d.legacy for d in self.spec.devices):
+            legacy = await self._connection_options(
+                self._stored_host_key("host_key_rsa", "ssh-rsa"), **LEGACY_ALGORITHMS
+            )
+            # asyncssh offers rsa-sha2-* for an RSA key too; an old device knows only ssh-rsa
+            for algorithm in list(legacy.server_host_keys):
+                if algorithm not in LEGACY_HOST_KEY_ALGS:
+                    del legacy.server_host_keys[algorithm]
+            self._legacy_options = legacy
         for name in self.lab_dir.read_faults():
             self.lab_dir.set_fault(name, None)  # the spec sets the initial faults
         for device in self.spec.devices:
@@ -141,6 +172,8 @@ class LabServer:
                 self.lab_dir.set_fault(device.name, device.fault)
         self.refresh_faults(force=True)
         started_at = datetime.now(UTC)
+        for device_spec in self.spec.devices:
+            self.authorized_keys(device_spec.auth.keys)  # a bad key file fails the start
         try:
             for index, device_spec in enumerate(self.spec.devices):
                 address, port = self._address_for(index)
@@ -181,6 +214,33 @@ class LabServer:
         await asyncio.sleep(0)  # let aborted connections run their callbacks
         self._write_stats()
 
+    async def _connection_options(
+        self, host_key: asyncssh.SSHKey, **algorithms: list[str]
+    ) -> asyncssh.SSHServerConnectionOptions:
+        options: asyncssh.SSHServerConnectionOptions
+        options = await asyncssh.SSHServerConnectionOptions.construct(
+            server_host_keys=[host_key],
+            **algorithms,
+            server_factory=lambda: _DeviceServer(self),
+            encoding=None,
+            line_editor=False,
+            login_timeout=30,
+        )
+        return options
+
+    def _replacement_host_key(self) -> asyncssh.SSHKey:
+        """The key of the `new_host_key` fault: kept in the lab dir, so it too is stable."""
+        return self._stored_host_key("host_key_replaced", "ssh-ed25519")
+
+    def _stored_host_key(self, file_name: str, algorithm: str) -> asyncssh.SSHKey:
+        path = self.lab_dir.root / file_name
+        if path.exists():
+            return asyncssh.read_private_key(str(path))
+        key = asyncssh.generate_private_key(algorithm)
+        key.write_private_key(str(path))
+        path.chmod(0o600)
+        return key
+
     def _address_for(self, index: int) -> tuple[str, int]:
         listen = self.spec.listen
         if listen.mode == "port":
@@ -213,8 +273,15 @@ class LabServer:
         def accept() -> asyncio.BaseProtocol:
             self._connections += 1
             self.refresh_faults()
-            if self._faults.get(device.spec.name) == "silent":
+            fault = self._faults.get(device.spec.name)
+            if fault == "silent":
                 return _SilentProtocol(self)
+            if device.spec.transport == "telnet":
+                return TelnetDevice(self, device)
+            if device.spec.legacy and self._legacy_options is not None:
+                return asyncssh.SSHServerConnection(loop, self._legacy_options)
+            if fault == "new_host_key" and self._replaced_options is not None:
+                return asyncssh.SSHServerConnection(loop, self._replaced_options)
             return asyncssh.SSHServerConnection(loop, options)
 
         return await loop.create_server(accept, sock=sock, backlog=LISTEN_BACKLOG)
@@ -258,6 +325,17 @@ class LabServer:
         await self._apply_refusals()
 
     # -- lookups and statistics -----------------------------------------------------------------
+
+    def authorized_keys(self, paths: tuple[str, ...]) -> frozenset[bytes]:
+        """The public keys in these files (read once per file, as sshd reads authorized_keys)."""
+        found = self._keys.get(paths)
+        if found is None:
+            try:
+                found = frozenset(asyncssh.read_public_key(p).public_data for p in paths)
+            except (OSError, asyncssh.KeyImportError) as error:
+                raise LabError(f"cannot read a device's public key: {error}") from None
+            self._keys[paths] = found
+        return found
 
     def device_at(self, address: str, port: int) -> DeviceRuntime | None:
         return self._devices.get((address, port))

@@ -30,6 +30,7 @@ FAULTS = (
     "no_hostname",  # the prompt a device without a configured host-name shows
     "chassis_state",  # Junos '{master:0}' line before every prompt (virtual chassis); others: none
     "prompt_in_output",  # a line that is exactly the prompt in the configuration, then a pause
+    "new_host_key",  # the device presents another host key, as a replaced device does
 )
 LISTEN_MODES = ("port", "address")
 MAX_PORT = 65_535
@@ -52,6 +53,14 @@ class Credentials:
 
 
 @dataclass(frozen=True, slots=True)
+class Auth:
+    """How a device lets users in: the password (as today) and/or public keys."""
+
+    keys: tuple[str, ...] = ()  # paths of OpenSSH public key files (`id_ed25519.pub`)
+    password: bool = True  # password and keyboard-interactive logins
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceSpec:
     """One simulated device, before it is bound to an address."""
 
@@ -63,6 +72,9 @@ class DeviceSpec:
     latency: Latency = Latency()
     credentials: Credentials = Credentials()
     fault: str | None = None
+    auth: Auth = Auth()
+    legacy: bool = False  # offers only SHA-1 key exchanges, ssh-rsa, CBC and HMAC-SHA1/MD5
+    transport: str = "ssh"  # or "telnet": Username/Password prompts, then the same CLI
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +146,23 @@ def _parse_credentials(raw: Any, where: str, base: Credentials) -> Credentials:
     )
 
 
+def _parse_auth(raw: Any, where: str) -> Auth:
+    data = _mapping(raw, where)
+    unknown = set(data) - {"keys", "password"}
+    if unknown:
+        raise LabError(f"{where}: unknown key {sorted(unknown)[0]!r} (keys, password)")
+    keys = data.get("keys", [])
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise LabError(f"{where}.keys: expected a list of public key file paths")
+    # A device with keys takes only keys unless the spec also allows the password.
+    password = data.get("password", not keys)
+    if not isinstance(password, bool):
+        raise LabError(f"{where}.password: expected true or false, got {password!r}")
+    if not keys and not password:
+        raise LabError(f"{where}: a device must accept keys or the password")
+    return Auth(tuple(str(Path(k).expanduser()) for k in keys), password)
+
+
 def check_fault(fault: str, where: str) -> str:
     if fault not in FAULTS:
         raise LabError(f"{where}: unknown fault {fault!r}; known: {', '.join(FAULTS)}")
@@ -154,6 +183,13 @@ def _parse_group(
         raise LabError(f"{where}.size: {size} is over the maximum {MAX_SIZE}")
     prefix = str(data.get("name", f"{provider}-{BY_NAME[platform].tag}"))
     latency = _parse_latency(data.get("latency"), f"{where}.latency")
+    auth = _parse_auth(data.get("auth"), f"{where}.auth")
+    legacy = data.get("legacy", False)
+    if not isinstance(legacy, bool):
+        raise LabError(f"{where}.legacy: expected true or false, got {legacy!r}")
+    transport = data.get("transport", "ssh")
+    if transport not in ("ssh", "telnet"):
+        raise LabError(f"{where}.transport: expected ssh or telnet, got {transport!r}")
     own_credentials = "credentials" in data
     credentials = _parse_credentials(
         data.get("credentials"), f"{where}.credentials", base_credentials
@@ -178,7 +214,17 @@ def _parse_group(
         taken.add(name)
         devices.append(
             DeviceSpec(
-                name, platform, provider, size, group, latency, credentials, faults.get(name)
+                name,
+                platform,
+                provider,
+                size,
+                group,
+                latency,
+                credentials,
+                faults.get(name),
+                auth,
+                legacy,
+                transport,
             )
         )
     return devices, (credentials if own_credentials else None)
@@ -293,6 +339,7 @@ def spec_from_json(data: dict[str, Any]) -> LabSpec:
                 **d,
                 "latency": Latency(**d["latency"]),
                 "credentials": Credentials(**d["credentials"]),
+                "auth": Auth(tuple(d["auth"]["keys"]), d["auth"]["password"]),
             }
         )
         for d in data["devices"]

@@ -14,6 +14,7 @@ import click
 from confvault.cli.admin import db_group, init_command
 from confvault.cli.archive import diff_command, history_command, show_command
 from confvault.cli.context import AppContext
+from confvault.cli.hostkey import hostkey_group
 from confvault.cli.prune import prune_command
 from confvault.cli.reports import devices_command, runs_command, status_command
 from confvault.cli.run import run_command
@@ -85,6 +86,7 @@ for command in (
     show_command,
     prune_command,
     db_group,
+    hostkey_group,
 ):
     cli.add_command(command)
 

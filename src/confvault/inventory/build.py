@@ -129,19 +129,28 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
     connection = resolver.netmiko(host)
     values: dict[str, object] = {}
     broken = False
+    extras = dict(connection.get("extras") or {})  # type: ignore[call-overload]
+    # With a key or an agent, a password is optional (paramiko tries the keys first).
+    optional = ("port", "password") if _logs_in_with_keys(extras) else ("port",)
     for name in ATTRIBUTES:
         value = connection.get(name)
         if value is None:
             value, _ = resolver.attribute(chain, name)
         if value is INVALID:
             broken = True  # already reported where it was written
-        elif value is None and name not in ("port",):
+        elif value is None and name not in optional:
             problems.add(f"{element.at(name)}: {_MISSING}")
             broken = True
         values[name] = value
-    extras = connection.get("extras")
-    secret = extras.get("secret") if isinstance(extras, dict) else None
-    broken = broken or secret is INVALID
+    secret = extras.pop("secret", None)
+    port_in_extras = extras.pop("port", None)  # nornir-netmiko lets extras override the port
+    broken = broken or INVALID in (secret, port_in_extras, *extras.values())
+    if extras.get("transport") == "telnet" and "jump_host" in extras:
+        problems.add(
+            f"{element.at('connection_options.netmiko.extras')}: transport telnet cannot go "
+            "through a jump_host (confvault's jump host carries SSH only)"
+        )
+        broken = True
     provider, _ = resolver.data(chain, "provider")
     if provider is None:
         problems.add(f"{element.at('data.provider')}: {_MISSING}")
@@ -152,7 +161,9 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
         broken = True
     if broken:
         return None
-    port, password = values["port"], values["password"]
+    port, password = port_in_extras or values["port"], values["password"]
+    if password is None:
+        password = Secret("")
     if not isinstance(password, Secret):  # pragma: no cover - fields.py only stores Secret here
         return None
     return Device(
@@ -160,14 +171,19 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
         hostname=str(values["hostname"]),
         platform=str(values["platform"]),
         provider=str(provider),
-        port=port if isinstance(port, int) else 22,
+        port=port if isinstance(port, int) else (23 if extras.get("transport") == "telnet" else 22),
         active=active is not False,  # default true; an explicit null keeps the default too
         username=str(values["username"]),
         password=password,
         enable_secret=secret if isinstance(secret, Secret) else None,
         groups=host.groups,
         accept_shrink=accept_shrink is True,
+        connect_options=extras,
     )
+
+
+def _logs_in_with_keys(extras: dict[str, object]) -> bool:
+    return extras.get("use_keys") is True or extras.get("allow_agent") is True
 
 
 def check_host_name(host: Fields, problems: Problems) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from confvault.errors import UnknownPlatformError
+from confvault.inventory import netmiko_options as options
 from confvault.inventory.credentials import CredentialError, resolve_credential
 from confvault.inventory.problems import Problems
 from confvault.inventory.source import Element, as_map
@@ -241,11 +242,25 @@ def _extras(
     result: dict[str, object] = {}
     for key, item in extras.items():
         name = f"{prefix}.{key}"
-        if key != "secret":
-            problems.add(
-                f"{element.at(name, extras)}: not supported (confvault sets netmiko's options "
-                "itself; only 'secret', the enable secret, may be given)"
-            )
+        check = _extra_checker(str(key), element, checkers)
+        if key in options.REFUSED:
+            problems.add(f"{element.at(name, extras)}: not supported ({options.REFUSED[key]})")
+        elif check is None:
+            problems.add(f"{element.at(name, extras)}: {_unknown_key(key, options.KNOWN)}")
         elif item is not None:
-            result["secret"] = _checked(element, name, item, checkers["secret"], problems, extras)
+            result[str(key)] = _checked(element, name, item, check, problems, extras)
     return result
+
+
+def _extra_checker(
+    key: str, element: Element, checkers: Mapping[str, Callable[[object], object]]
+) -> Callable[[object], object] | None:
+    if key in options.CREDENTIALS:
+        return checkers["secret"]
+    if key == "jump_host":
+        return options.jump_checker(
+            checkers["secret"], checkers["username"], checkers["hostname"], element.folder
+        )
+    if key in options.PATHS:
+        return options.path_checker(element.folder, must_exist=options.PATHS[key])
+    return options.PASS_THROUGH.get(key) or options.OWN_FLAGS.get(key)

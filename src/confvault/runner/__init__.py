@@ -1,6 +1,7 @@
 """Collection: the only package that imports nornir and netmiko."""
 
 from confvault.runner.engine import DeviceCollection
+from confvault.runner.hostkeys import HostKeyCheck
 from confvault.runner.options import RunnerOptions
 
-__all__ = ["DeviceCollection", "RunnerOptions"]
+__all__ = ["DeviceCollection", "HostKeyCheck", "RunnerOptions"]

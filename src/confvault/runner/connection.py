@@ -21,16 +21,23 @@ import contextlib
 import socket
 from typing import Any
 
+from netmiko._telnetlib import telnetlib
+from netmiko.channel import TelnetChannel
 from netmiko.exceptions import NetmikoTimeoutException
 from nornir.core.configuration import Config
 from nornir_netmiko.connections import Netmiko
 
 from confvault.platforms import get_platform
 from confvault.runner.dialogue import CliSession
+from confvault.runner.hostkeys import HostKeyCheck
+from confvault.runner.legacy import with_legacy_transport
 
 DEFAULT_CONNECT_TIMEOUT_S = 10.0
 DEFAULT_LOGIN_TIMEOUT_S = 60.0
 LOGIN_TIMEOUT_EXTRA = "confvault_login_timeout"  # ours, taken out before netmiko sees extras
+HOST_KEYS_EXTRA = "confvault_host_keys"  # ours too: a HostKeyCheck
+LEGACY_EXTRA = "confvault_legacy_algorithms"  # ours: offer old devices' algorithms
+TELNET_EXTRA = "confvault_telnet"  # ours: log in over telnet (netmiko's *_telnet class)
 
 
 def open_tcp(hostname: str, port: int, timeout: float, device_type: str) -> socket.socket:
@@ -55,10 +62,59 @@ def _no_login_handler(delay_factor: float = 1.0) -> None:
     """Stands in for a driver's ``special_login_handler()``: the dialogue answers questions."""
 
 
-def _connect(connection: Any, platform: str, login_timeout: float) -> CliSession:
-    """netmiko's SSH login, then confvault's dialogue instead of ``session_preparation()``."""
+class _TelnetStream(telnetlib.Telnet):
+    """netmiko's Telnet, also readable like a paramiko channel (the dialogue uses recv)."""
+
+    def settimeout(self, timeout: float) -> None:
+        if self.sock is not None:
+            self.sock.settimeout(timeout)
+
+    def recv(self, size: int) -> bytes:
+        data: bytes = self.read_some()  # type: ignore[no-untyped-call]  # b"" at end of file
+        return data
+
+    def sendall(self, data: bytes) -> None:
+        self.write(data)  # type: ignore[no-untyped-call]  # doubles any IAC byte
+
+
+def _telnet_login(connection: Any, sock: socket.socket) -> None:
+    """netmiko's telnet start (``establish_connection``), on the socket confvault opened."""
+    remote = _TelnetStream()  # type: ignore[no-untyped-call]  # netmiko's copy, no hints
+    remote.host, remote.port, remote.timeout = connection.host, connection.port, connection.timeout
+    remote.sock = sock
+    connection.remote_conn = remote
+    connection.channel = TelnetChannel(conn=remote, encoding=connection.encoding)
+    connection.telnet_login()  # the driver's Username:/Password: dialogue
+    # telnet_login read the first prompt; the dialogue starts by waiting for one: ask again
+    connection.write_channel(connection.RETURN)
+
+
+def _connect(
+    connection: Any,
+    platform: str,
+    login_timeout: float,
+    host_keys: HostKeyCheck | None = None,
+    *,
+    legacy: bool = False,
+    telnet_sock: socket.socket | None = None,
+) -> CliSession:
+    """netmiko's login, then confvault's dialogue instead of ``session_preparation()``."""
     connection._modify_connection_params()  # e.g. RouterOS: '+ct511w4098h' after the username
     connection.special_login_handler = _no_login_handler  # this instance only
+    if telnet_sock is not None:
+        connection.establish_connection = lambda: _telnet_login(connection, telnet_sock)
+    build = connection._build_ssh_client
+    if host_keys is not None and host_keys.mode != "off":
+        # netmiko's own client would accept any key (AutoAddPolicy); this one checks the file
+        host, port = connection.host, connection.port
+
+        def build() -> Any:
+            return host_keys.client(host, port)
+
+    if legacy:
+        connection._build_ssh_client = lambda: with_legacy_transport(build())
+    else:
+        connection._build_ssh_client = build
     connection.establish_connection()
     try:
         session = CliSession(connection, get_platform(platform).dialogue)
@@ -91,13 +147,25 @@ class FastNetmiko(Netmiko):  # type: ignore[misc]  # nornir_netmiko ships no typ
     ) -> None:
         extras = dict(extras or {})
         login_timeout = float(extras.pop(LOGIN_TIMEOUT_EXTRA, DEFAULT_LOGIN_TIMEOUT_S))
+        host_keys = extras.pop(HOST_KEYS_EXTRA, None)
+        legacy = bool(extras.pop(LEGACY_EXTRA, False))
+        telnet = bool(extras.pop(TELNET_EXTRA, False))
         if "sock" not in extras and hostname:
             timeout = float(extras.get("conn_timeout", DEFAULT_CONNECT_TIMEOUT_S))
             extras["sock"] = open_tcp(hostname, port or 22, timeout, platform or "")
         extras["auto_connect"] = False  # connect below: login, then the dialogue
+        # netmiko's telnet class of the platform (cisco_ios -> cisco_ios_telnet)
+        device_type = f"{platform}_telnet" if telnet else platform
         try:
-            super().open(hostname, username, password, port, platform, extras, configuration)
-            self.session = _connect(self.connection, platform or "", login_timeout)
+            super().open(hostname, username, password, port, device_type, extras, configuration)
+            self.session = _connect(
+                self.connection,
+                platform or "",
+                login_timeout,
+                host_keys,
+                legacy=legacy,
+                telnet_sock=extras["sock"] if telnet else None,
+            )
         except BaseException:
             with contextlib.suppress(OSError):
                 extras["sock"].close()

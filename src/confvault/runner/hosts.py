@@ -15,12 +15,16 @@ from nornir.core.inventory import (
     Inventory,
 )
 
-from confvault.models import Device
-from confvault.runner.connection import FastNetmiko
+from confvault.models import Device, Secret
+from confvault.runner.connection import LEGACY_EXTRA, TELNET_EXTRA, FastNetmiko
 from confvault.runner.dialogue import CliSession
+from confvault.runner.jump import JUMP_HOST
+from confvault.runner.legacy import LEGACY_OPTION, disabled_algorithms
 
 CONNECTION_NAME = "netmiko"  # nornir-netmiko's connection plugin name
 _DEVICE_KEY = "confvault_device"  # nornir's host data carries the Device it was built from
+TRANSPORT = "transport"  # extras: ssh (the default) or telnet
+CONFVAULT_OPTIONS = (JUMP_HOST, LEGACY_OPTION, TRANSPORT)  # confvault's own, never netmiko's
 
 
 def device_of(host: Host) -> Device:
@@ -45,6 +49,18 @@ def netmiko_extras(device: Device, timeout: float) -> dict[str, Any]:
         "allow_agent": False,
         "use_keys": False,
     }
+    for key, value in device.connect_options.items():
+        if key in CONFVAULT_OPTIONS:
+            continue  # used by confvault's runner, unknown to netmiko
+        # The inventory's own choices (keys, agent, timeouts...) win over confvault's defaults.
+        extras[key] = value.reveal() if isinstance(value, Secret) else value
+    legacy = device.connect_options.get(LEGACY_OPTION) is True
+    chosen = device.connect_options.get("disabled_algorithms")
+    extras["disabled_algorithms"] = disabled_algorithms(legacy, chosen)
+    if legacy:
+        extras[LEGACY_EXTRA] = True
+    if device.connect_options.get(TRANSPORT) == "telnet":
+        extras[TELNET_EXTRA] = True
     if device.enable_secret is not None:
         extras["secret"] = device.enable_secret.reveal()
     return extras

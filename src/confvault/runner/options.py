@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from confvault.runner.hostkeys import HostKeyCheck
+
 
 @dataclass(frozen=True, slots=True)
 class RunnerOptions:
@@ -14,6 +16,8 @@ class RunnerOptions:
     mask_secrets: bool = False
     ramp_up: float = 1.0  # seconds over which the first `workers` logins are spread
     session_log_dir: Path | None = None  # one file per device: the raw session, secrets masked
+    host_keys: HostKeyCheck = field(default_factory=HostKeyCheck)  # off unless the service says
+    ssh_config: Path | None = None  # the user's ssh_config, when the setting opts in
 
 
 @dataclass(frozen=True, slots=True, eq=False)

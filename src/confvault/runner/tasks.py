@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
@@ -24,12 +25,19 @@ from netmiko.exceptions import (
     ReadTimeout,
 )
 from nornir.core.task import Result, Task
-from paramiko.ssh_exception import AuthenticationException, SSHException
+from paramiko.ssh_exception import (
+    AuthenticationException,
+    BadHostKeyException,
+    IncompatiblePeer,
+    SSHException,
+)
 
 from confvault.models import CollectResult, Device, ErrorClass
 from confvault.platforms import OutputRejected, Platform, clean, get_platform
-from confvault.runner.connection import LOGIN_TIMEOUT_EXTRA, open_tcp
+from confvault.runner.connection import HOST_KEYS_EXTRA, LOGIN_TIMEOUT_EXTRA
+from confvault.runner.hostkeys import fingerprint
 from confvault.runner.hosts import CONNECTION_NAME, device_of, open_session
+from confvault.runner.jump import JumpHostError, Route
 from confvault.runner.options import CollectPass
 from confvault.runner.trace import CURRENT, SessionTrace, masked_session, write_session_log
 
@@ -38,6 +46,7 @@ from confvault.runner.trace import CURRENT, SessionTrace, masked_session, write_
 # already reported as this device's result. A configured root handler still receives it.
 logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
+_E = TypeVar("_E", bound=BaseException)
 _UNREACHABLE_HINTS = ("TCP connection to device failed", "DNS failure", "Connection refused")
 _DISCONNECT_HINTS = ("Socket is closed", "closed by remote", "EOF", "Connection reset", "not open")
 
@@ -47,7 +56,8 @@ def first_line(text: str) -> str:
     (the terminal table may shorten it; --json and the database never do)."""
     for line in text.strip().splitlines():
         line = line.strip()
-        if line and not line.startswith("Common causes"):
+        # netmiko puts its own heading before paramiko's message
+        if line and not line.startswith("Common causes") and not line.endswith("creation:"):
             return line
     return text.strip()
 
@@ -123,11 +133,49 @@ class DeadlineWatchdog:
 WATCHDOG = DeadlineWatchdog()
 
 
-def classify(error: BaseException, *, deadline_passed: bool) -> tuple[ErrorClass, str]:
+def _raised_while(error: BaseException, kind: type[_E]) -> _E | None:
+    """``error`` or the exception it was raised while handling, if one is a ``kind``."""
+    seen: BaseException | None = error
+    for _ in range(10):  # a short chain; never loop on a cycle
+        if seen is None or isinstance(seen, kind):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def host_key_changed(error: BadHostKeyException, device: str = "") -> str:
+    name = device or error.hostname
+    return (
+        f"host key changed for {name}: expected {fingerprint(error.expected_key)}, "
+        f"got {fingerprint(error.key)}; if the device was replaced: confvault hostkey accept {name}"
+    )
+
+
+def classify(
+    error: BaseException, *, deadline_passed: bool, device: str = ""
+) -> tuple[ErrorClass, str]:
     """Map an exception raised while talking to a device to an error class and one readable line."""
     text = str(error)
     if isinstance(error, OutputRejected):
         return error.error_class, str(error)
+    if isinstance(error, JumpHostError) and not deadline_passed:
+        return error.error_class, str(error)
+    changed = _raised_while(error, BadHostKeyException)
+    if changed is not None:  # netmiko re-raises it as a NetmikoTimeoutException
+        return ErrorClass.HOST_KEY, host_key_changed(changed, device)
+    if isinstance(error, SSHException) and "not found in known_hosts" in text:
+        return (
+            ErrorClass.HOST_KEY,
+            f"host key of {device or 'the device'} is not known; "
+            f"to trust it: confvault hostkey accept {device or 'DEVICE'}",
+        )
+    incompatible = _raised_while(error, IncompatiblePeer)
+    if incompatible is not None:  # a settings mismatch: another try cannot help
+        return (
+            ErrorClass.REJECTED,
+            f"no SSH algorithm in common with the device ({first_line(str(incompatible))}); "
+            "for an old device set extras legacy_algorithms: true",
+        )
     if isinstance(error, NetmikoAuthenticationException | AuthenticationException):
         return (
             ErrorClass.AUTH,
@@ -183,16 +231,22 @@ def collect_config(task: Task, run: CollectPass) -> Result:
     log_dir = run.options.session_log_dir
     trace = SessionTrace(device.name, keep_text=log_dir is not None)
     tracing = CURRENT.set(trace)
+    route: Route | None = None
     try:
         trace.step(f"connect {device.hostname}:{device.port} (attempt {run.attempt})")
         # opened here, not by the connection plugin, so the watchdog holds it from the start
-        sock = open_tcp(device.hostname, device.port, min(timeout, 10.0), device.platform)
+        connect_timeout = float(device.connect_options.get("conn_timeout", 10.0))  # type: ignore[arg-type]
+        # direct, to the jump host, or to ssh_config's ProxyCommand
+        route = Route.open(device, min(timeout, connect_timeout), run.options.ssh_config)
         trace.step("TCP connected")
-        watch = WATCHDOG.watch(sock, deadline, run)
+        watch = WATCHDOG.watch(route.tcp, deadline, run)
+        remaining = max(0.001, deadline - time.monotonic())
         task.host.connection_options[CONNECTION_NAME].extras = {
             **(task.host.connection_options[CONNECTION_NAME].extras or {}),
-            "sock": sock,
+            **route.netmiko_options(device),
+            "sock": route.device_socket(device, remaining, run.options.host_keys),
             LOGIN_TIMEOUT_EXTRA: max(0.001, deadline - time.monotonic()),
+            HOST_KEYS_EXTRA: route.host_keys(run.options.host_keys),
         }
         session = open_session(task.host, task.nornir.config)  # login + set-up commands
         # Privileged mode before the first command, as Oxidized does: with command authorisation
@@ -211,7 +265,9 @@ def collect_config(task: Task, run: CollectPass) -> Result:
         config = clean(platform, outputs, mask_secrets=run.options.mask_secrets)
     except Exception as error:  # every failure becomes data; the run goes on
         cut = watch is not None and watch.expired
-        error_class, message = classify(error, deadline_passed=cut or time.monotonic() >= deadline)
+        error_class, message = classify(
+            error, deadline_passed=cut or time.monotonic() >= deadline, device=device.name
+        )
         if error_class is ErrorClass.TIMEOUT and cut:
             message = f"no complete configuration within the {timeout:g} s deadline; session cut"
     finally:
@@ -220,9 +276,8 @@ def collect_config(task: Task, run: CollectPass) -> Result:
         # A half-dead session may fail to close; it is gone anyway.
         with contextlib.suppress(Exception):
             task.host.close_connections()
-        if watch is not None:
-            with contextlib.suppress(OSError):
-                watch.sock.close()
+        if route is not None:
+            route.close()
         CURRENT.reset(tracing)
     outcome = "ok" if error_class is None else f"{error_class.value}: {message}"
     trace.step(outcome)

@@ -28,7 +28,7 @@ from confvault.models import (
     Device,
     RunStatus,
 )
-from confvault.runner import DeviceCollection, RunnerOptions
+from confvault.runner import DeviceCollection, HostKeyCheck, RunnerOptions
 from confvault.service.archive_identity import archive_id
 from confvault.service.lock import RunLiveness, RunLock
 from confvault.service.project import open_archive, open_database
@@ -201,6 +201,8 @@ class BackupRun:
             mask_secrets=settings.mask_secrets,
             ramp_up=settings.ramp_up,
             session_log_dir=settings.session_log_dir,
+            host_keys=HostKeyCheck(settings.host_keys, settings.known_hosts_file),
+            ssh_config=settings.ssh_config,
         )
         pending = list(self._by_name.values())
         for attempt in range(1, settings.retries + 2):

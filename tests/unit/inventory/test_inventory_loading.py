@@ -180,9 +180,8 @@ def test_unresolved_credentials_name_the_group_and_variable(write_project: Write
         ("r1:\n  hostname: a\n  password: pre${X}\n", "password: a reference must be the whole"),
         ("r1: {hostname: a, connection_options: {napalm: {}}}", "napalm: unknown connection"),
         (
-            "r1:\n  hostname: a\n  connection_options:\n    netmiko:\n"
-            "      extras: {fast_cli: 1}\n",
-            "hosts.yaml:5: host 'r1': connection_options.netmiko.extras.fast_cli: not supported",
+            "r1:\n  hostname: a\n  connection_options:\n    netmiko:\n      extras: {sock: 1}\n",
+            "hosts.yaml:5: host 'r1': connection_options.netmiko.extras.sock: not supported",
         ),
         ("r1:\n  hostname: [a\n", "hosts.yaml:3: malformed YAML"),
     ],
