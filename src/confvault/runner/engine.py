@@ -26,6 +26,7 @@ from confvault.runner.options import CollectPass, RunnerOptions
 from confvault.runner.tasks import WATCHDOG, collect_config
 
 _DONE = object()
+_INTERRUPT = object()  # put by interrupt(): the loop over the pass ends
 _NOT_STARTED = object()  # the run was stopped before this device began: no result at all
 
 
@@ -113,6 +114,12 @@ class DeviceCollection:
         self._finished = False  # the pass's end marker was read
         self._error: BaseException | None = None
 
+    def interrupt(self) -> None:
+        """Make the loop over this pass end after the result in hand: safe in a signal handler
+        (``SimpleQueue.put`` is reentrant), so a signal never lands inside a caller's write.
+        Then ``cancel()`` and read the rest with ``remaining()``."""
+        self._results.put(_INTERRUPT)
+
     def cancel(self) -> None:
         """Start no more devices and cut the sessions in progress: keep iterating to collect
         what still finished whole (a cut device comes back as a failure)."""
@@ -161,15 +168,17 @@ class DeviceCollection:
         loop over this collection): the same queue, never a second run."""
         if self._thread is None:
             return
-        yield from self._until_done()
+        yield from self._until_done(draining=True)
 
-    def _until_done(self) -> Iterator[CollectResult]:
+    def _until_done(self, *, draining: bool = False) -> Iterator[CollectResult]:
         if self._finished:
             return
         while True:
             item = self._results.get()
             if item is _DONE:
                 break
+            if item is _INTERRUPT and not draining:
+                return
             if isinstance(item, CollectResult):
                 yield item
         self._finished = True

@@ -208,10 +208,15 @@ class BackupRun:
         for attempt in range(1, settings.retries + 2):
             collection = DeviceCollection(pending, options, attempt=attempt)
             try:
-                for result in collection:
-                    self._keep(result)
-                    if on_result is not None:
-                        on_result(result)  # retried devices report again; the display keys by name
+                # A signal must not land inside _keep (the result would be taken from the pass
+                # but never kept): the first one only ends the loop, between two results.
+                with interrupts_held(on_first=collection.interrupt) as held:
+                    for result in collection:
+                        self._keep(result)
+                        if on_result is not None:
+                            on_result(result)  # a retried device reports again, keyed by name
+                if held.received is not None:
+                    raise KeyboardInterrupt
             except KeyboardInterrupt:
                 collection.cancel()
                 self._drain(collection)

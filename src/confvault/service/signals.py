@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
@@ -19,20 +19,24 @@ HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 class InterruptsHeld:
-    def __init__(self) -> None:
+    def __init__(self, on_first: Callable[[], None] | None = None) -> None:
         self.received: int | None = None
+        self._on_first = on_first
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
         del frame
         if self.received is not None:
             raise KeyboardInterrupt
         self.received = signum
+        if self._on_first is not None:
+            self._on_first()  # runs in the signal handler: must be signal-safe
 
 
 @contextmanager
-def interrupts_held() -> Iterator[InterruptsHeld]:
-    """No-op outside the main thread (only it may set signal handlers)."""
-    held = InterruptsHeld()
+def interrupts_held(on_first: Callable[[], None] | None = None) -> Iterator[InterruptsHeld]:
+    """No-op outside the main thread (only it may set signal handlers). ``on_first`` is called
+    on the first signal, e.g. to wake a loop blocked on a queue."""
+    held = InterruptsHeld(on_first)
     if threading.current_thread() is not threading.main_thread():
         yield held
         return
