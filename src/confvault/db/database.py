@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from types import TracebackType
 
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 
 from confvault.db import migrate
-from confvault.db.engine import display_url, make_engine
+from confvault.db.engine import display_url, make_engine, translated_errors
 from confvault.db.queries import Queries
 from confvault.db.retention import Retention
 from confvault.db.store import Store
@@ -24,14 +26,36 @@ class Database:
         pool_size: int = 5,
         max_overflow: int = 5,
         pool_timeout: float = 30.0,
+        connect_delays: tuple[float, ...] = (),
     ) -> None:
         self.engine = make_engine(
-            url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=pool_timeout,
+            check=False,
         )
+        self.wait_for_server(connect_delays)
         self.display_url = display_url(self.engine.url)
         self.store = Store(self.engine)
         self.queries = Queries(self.engine)
         self.retention = Retention(self.engine)
+
+    def wait_for_server(self, delays: tuple[float, ...] = ()) -> None:
+        """Connect once; a PostgreSQL server that refuses or drops the connection (restarting as a
+        scheduled run starts) is tried again after each of ``delays``."""
+        if self.engine.dialect.name == "postgresql":
+            for delay in delays:
+                try:
+                    with self.engine.connect():
+                        return
+                except OperationalError:
+                    time.sleep(delay)
+        with (
+            translated_errors("cannot connect to database", self.engine.url),
+            self.engine.connect(),
+        ):
+            pass
 
     def upgrade(self) -> None:
         migrate.upgrade(self.engine)

@@ -31,7 +31,7 @@ from confvault.models import (
 from confvault.runner import DeviceCollection, HostKeyCheck, RunnerOptions
 from confvault.service.archive_identity import archive_id
 from confvault.service.lock import RunLiveness, RunLock
-from confvault.service.project import open_archive, open_database
+from confvault.service.project import RUN_CONNECT_DELAYS_S, open_archive, open_database
 from confvault.service.recovery import recover_committed_runs
 from confvault.service.shrink import guard_shrink
 from confvault.service.signals import interrupts_held
@@ -126,7 +126,7 @@ def run_backup(
     if unknown:
         raise ConfigError(f"--accept-shrink: {', '.join(unknown)} not among the selected devices")
     journal = StatusJournal(settings.data_dir)
-    with open_database(settings) as database:
+    with open_database(settings, connect_delays=RUN_CONNECT_DELAYS_S) as database:
         _refuse_lost_archive(settings, database)
         repo = open_archive(settings)
         repo.require_writable()  # reads work on a read-only archive; a run cannot

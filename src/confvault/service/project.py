@@ -10,11 +10,19 @@ from confvault.db import Database
 from confvault.inventory.scaffold import write_project
 from confvault.settings import Settings, load_settings
 
+# A run (cron, a timer) waits this long for a database that is restarting; reports answer at once.
+RUN_CONNECT_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
+
 
 def open_database(
-    settings: Settings, *, migrate_empty: bool = True, check: bool = True
+    settings: Settings,
+    *,
+    migrate_empty: bool = True,
+    check: bool = True,
+    connect_delays: tuple[float, ...] = (),
 ) -> Database:
-    """Connect (DatabaseError, exit 3, when unreachable) and check the schema.
+    """Connect (DatabaseError, exit 3, when unreachable after ``connect_delays``) and check the
+    schema.
 
     A database with no schema at all (the embedded default on first use) is migrated to the
     current head; one at another revision must be upgraded on purpose with ``confvault db upgrade``.
@@ -24,6 +32,7 @@ def open_database(
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
+        connect_delays=connect_delays,
     )
     try:
         if migrate_empty and database.current_revision() is None:

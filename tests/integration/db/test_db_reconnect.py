@@ -18,6 +18,7 @@ from confvault.db.statements import backups_t, runs_t
 from confvault.db.store import Store
 from confvault.errors import DatabaseError
 from confvault.models import BackupStatus, Device, RunStatus
+from confvault.service.project import RUN_CONNECT_DELAYS_S
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
@@ -88,3 +89,23 @@ def test_a_server_that_stays_down_is_one_line_after_bounded_retries(
             database.store.record_backups(run_id, _rows())
         assert "cannot record backups in database" in str(caught.value)
         assert "\n" not in str(caught.value)
+
+
+def test_a_run_start_waits_for_a_restarting_server(restartable_pg: ThrowawayCluster) -> None:
+    upgrade(restartable_pg.url)
+    restartable_pg.stop()
+    back = threading.Timer(1.0, restartable_pg.start)
+    back.start()
+    try:
+        with Database(restartable_pg.url, connect_delays=RUN_CONNECT_DELAYS_S) as database:
+            database.check_schema()
+    finally:
+        back.join()
+
+
+def test_a_server_that_never_comes_is_one_line(restartable_pg: ThrowawayCluster) -> None:
+    restartable_pg.stop()
+    with pytest.raises(DatabaseError) as caught:
+        Database(restartable_pg.url, connect_delays=(0.05, 0.05))
+    assert str(caught.value).startswith("cannot connect to database postgresql://")
+    assert "\n" not in str(caught.value)
