@@ -49,6 +49,9 @@ STATE_CHANGING_WORDS = frozenset(
         *("reload", "reboot", "clear", "reset", "request", "set", "system-view", "undo"),
     )
 )
+# Output pipes and redirects that write a file on the device (IOS '| redirect', '| tee',
+# '| append', Junos '| save', NX-OS '> bootflash:x'): a 'show' command too can change state.
+_WRITING_PIPE = re.compile(r"\|\s*(?:redirect|tee|append|save)\b|>", re.IGNORECASE)
 CONNECTION = "netmiko"  # the only connection plugin confvault uses
 
 
@@ -224,6 +227,8 @@ def extra_commands(value: object) -> object:
                 f"{text!r} would change the device ({first!r} commands are refused: "
                 "confvault only reads)"
             )
+        if _WRITING_PIPE.search(text):
+            raise ValueError(f"{text!r} would write a file on the device: confvault only reads")
         commands.append(text)
     return tuple(dict.fromkeys(commands))
 

@@ -80,6 +80,10 @@ def test_no_extra_commands_by_default(write_project: WriteProject) -> None:
         ("[set system host-name x]", "would change the device"),
         ("[delete flash:x.bin]", "would change the device"),
         ("[erase startup-config]", "would change the device"),
+        ('["show run | redirect flash:x"]', "would write a file on the device"),
+        ('["show run | tee flash:x"]', "would write a file on the device"),
+        ('["show configuration | save /var/tmp/x"]', "would write a file on the device"),
+        ('["show run > bootflash:x"]', "would write a file on the device"),
     ],
 )
 def test_refused_values_are_one_problem_naming_the_host_and_key(
@@ -118,3 +122,9 @@ def test_a_misspelt_key_is_reported(write_project: WriteProject) -> None:
     with pytest.raises(InventoryProblemsError) as caught:
         load_inventory(write_project(hosts, None, defaults), env={})
     assert any("did you mean 'extra_commands'?" in p for p in caught.value.problems)
+
+
+def test_a_filtering_pipe_is_a_read(write_project: WriteProject) -> None:
+    hosts = """r1:\n  hostname: a\n  data:\n    extra_commands: ["show run | include snmp"]\n"""
+    defaults = "platform: ios\nusername: u\npassword: p\ndata: {provider: acme}\n"
+    assert _by_name(write_project(hosts, None, defaults)) == {"r1": ("show run | include snmp",)}
