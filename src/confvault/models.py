@@ -84,6 +84,8 @@ class Device:
     enable_secret: Secret | None = None
     groups: tuple[str, ...] = ()
     accept_shrink: bool = False  # per-device opt-out of the shrink guard
+    # the operator's read-only commands (data.extra_commands), archived as comment blocks
+    extra_commands: tuple[str, ...] = ()
     # netmiko options from the inventory's extras, checked (credentials kept as ``Secret``)
     connect_options: Mapping[str, object] = field(default_factory=dict, hash=False)
 

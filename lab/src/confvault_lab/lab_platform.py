@@ -36,6 +36,8 @@ class PlatformCli:
     enable_denied: str = "% Bad secrets"  # the reply to a wrong enable secret
     exit_commands: tuple[str, ...] = ("exit", "quit", "logout")
     page_lines: int = 24
+    # Read-only show commands answered with fixed text, paged like any output ('show inventory').
+    show_replies: dict[str, str] = field(default_factory=dict)
     # Commands accepted silently (no output) besides the replies above.
     silent_commands: tuple[str, ...] = ()
     # A pipe that turns paging off for one command (Junos '| no-more'); None: there is none.

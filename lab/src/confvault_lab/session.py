@@ -191,6 +191,8 @@ class DeviceSession(asyncssh.SSHServerSession[bytes]):
                 return await self._send_config(paging_once_off)
         elif command in self._version_commands:
             await self._send_output(self._device.version_text(), paging_once_off)
+        elif command in cli.show_replies:
+            await self._send_output(cli.show_replies[command], paging_once_off)
         else:
             self._reply(cli.error(self._prompt(), command, 0))
         return True

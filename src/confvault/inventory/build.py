@@ -157,7 +157,9 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
         broken = True
     active, _ = resolver.data(chain, "active")
     accept_shrink, _ = resolver.data(chain, "accept_shrink")
-    if INVALID in (provider, active, accept_shrink):
+    # the whole list from the first level that sets it, as nornir's data (no concatenation)
+    extra_commands, _ = resolver.data(chain, "extra_commands")
+    if INVALID in (provider, active, accept_shrink, extra_commands):
         broken = True
     if broken:
         return None
@@ -178,6 +180,7 @@ def build_device(host: Fields, resolver: Resolver, problems: Problems) -> Device
         enable_secret=secret if isinstance(secret, Secret) else None,
         groups=host.groups,
         accept_shrink=accept_shrink is True,
+        extra_commands=extra_commands if isinstance(extra_commands, tuple) else (),
         connect_options=extras,
     )
 

@@ -21,7 +21,7 @@ from confvault.inventory.problems import Problems
 from confvault.inventory.source import Element, as_map
 from confvault.inventory.yaml_loader import YamlMap, shorten
 from confvault.models import Secret
-from confvault.platforms import get_platform
+from confvault.platforms import get_platform, platform_names
 
 
 class _Invalid:
@@ -37,7 +37,21 @@ _HOSTNAME = re.compile(r"[A-Za-z0-9._:%\[\]-]{1,253}")
 ATTRIBUTES = ("hostname", "port", "username", "password", "platform")
 _ELEMENT_KEYS = (*ATTRIBUTES, "groups", "data", "connection_options")
 _CONNECTION_KEYS = (*ATTRIBUTES, "extras")
-KNOWN_DATA_KEYS = ("provider", "active", "accept_shrink")
+KNOWN_DATA_KEYS = ("provider", "active", "accept_shrink", "extra_commands")
+# First words of commands that change a device's state: enter configuration ('conf t', any word
+# starting 'conf'), save ('write', 'wr', 'save'), copy over or erase files, reboot, clear or reset
+# counters and sessions, Junos 'request'/'set', VRP/Comware 'system-view'/'undo'. A backup only
+# reads; an explicit short list (with the usual abbreviations) rather than an allow list, because
+# operators' read commands are too many to enumerate and none starts with one of these words.
+STATE_CHANGING_WORDS = frozenset(
+    (
+        *("configure", "write", "wr", "save", "copy", "delete", "del", "erase"),
+        *("reload", "reboot", "clear", "reset", "request", "set", "system-view", "undo"),
+    )
+)
+# Output pipes and redirects that write a file on the device (IOS '| redirect', '| tee',
+# '| append', Junos '| save', NX-OS '> bootflash:x'): a 'show' command too can change state.
+_WRITING_PIPE = re.compile(r"\|\s*(?:redirect|tee|append|save)\b|>", re.IGNORECASE)
 CONNECTION = "netmiko"  # the only connection plugin confvault uses
 
 
@@ -183,11 +197,40 @@ def _data(element: Element, value: object, problems: Problems) -> dict[str, obje
                     f"{element.at(name, data)}: expected true or false, got {shorten(item)}"
                 )
                 item = INVALID
+        elif key == "extra_commands":
+            item = _checked(element, name, item, extra_commands, problems, data)
         elif isinstance(key, str) and difflib.get_close_matches(key, KNOWN_DATA_KEYS, cutoff=0.75):
             # Free-form data is allowed (nornir's), but `activ: false` must not go unnoticed.
             problems.add(f"{element.at(name, data)}: {_unknown_key(key, KNOWN_DATA_KEYS)}")
         result[str(key)] = item
     return result
+
+
+def _paging_commands() -> frozenset[str]:
+    """Every platform's own set-up commands ('set cli screen-length 0'): they only read."""
+    return frozenset(c for name in platform_names() for c in get_platform(name).dialogue.setup)
+
+
+def extra_commands(value: object) -> object:
+    """``data.extra_commands``: a list of one-line, read-only commands, as a tuple."""
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        raise ValueError(f"expected a list of commands, got {shorten(value)}")
+    commands: list[str] = []
+    for command in value:
+        text = command.strip()
+        if not text or any(c in text for c in "\r\n\0"):
+            raise ValueError(f"expected each command non-empty on one line, got {shorten(command)}")
+        first = text.split()[0].lower()
+        changes = first in STATE_CHANGING_WORDS or first.startswith("conf")
+        if changes and text not in _paging_commands():
+            raise ValueError(
+                f"{text!r} would change the device ({first!r} commands are refused: "
+                "confvault only reads)"
+            )
+        if _WRITING_PIPE.search(text):
+            raise ValueError(f"{text!r} would write a file on the device: confvault only reads")
+        commands.append(text)
+    return tuple(dict.fromkeys(commands))
 
 
 def _connection_options(

@@ -7,7 +7,8 @@
 5. drop or rewrite volatile lines
 6. mask secrets (only when asked)
 7. informational outputs become comment lines
-8. join, ending with exactly one newline
+8. the operator's extra commands: one comment block each, before the configuration
+9. join, ending with exactly one newline
 
 Pure: the same outputs always give the same bytes. No clock, no host name, no run id.
 """
@@ -33,8 +34,18 @@ _GARBAGE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 _ERROR_SEARCH_LINES = 5
 
 
-def clean(platform: Platform, outputs: Sequence[str], *, mask_secrets: bool) -> str:
+def clean(
+    platform: Platform,
+    outputs: Sequence[str],
+    *,
+    mask_secrets: bool,
+    extra_outputs: Sequence[tuple[str, str]] = (),
+) -> str:
     """Turn ``outputs[i]`` (netmiko's text for ``platform.commands[i]``) into the archived file.
+
+    ``extra_outputs``: (command, output) of the operator's extra commands, archived as comment
+    blocks right before the configuration, so a diff shows them beside it. A refused extra
+    command is noted in its block; it never fails the backup.
 
     Raises ``OutputRejected`` when the device refused a command or the configuration is incomplete.
     """
@@ -44,6 +55,8 @@ def clean(platform: Platform, outputs: Sequence[str], *, mask_secrets: bool) -> 
         )
     blocks: list[list[str]] = []
     for command, raw in zip(platform.commands, outputs, strict=True):
+        if command.is_config:
+            blocks.extend(_extra_block(platform, c, out, mask_secrets) for c, out in extra_outputs)
         lines = normalise(raw)
         _reject_refused(platform, command, lines)
         lines = _keep_and_drop(command, lines)
@@ -124,14 +137,35 @@ def _trim_blank_edges(lines: list[str]) -> list[str]:
 
 
 def _reject_refused(platform: Platform, command: Command, lines: list[str]) -> None:
+    refusal = _refusal(platform, lines)
+    if refusal is not None:
+        raise OutputRejected(ErrorClass.REJECTED, f"device refused {command.command!r}: {refusal}")
+
+
+def _refusal(platform: Platform, lines: list[str]) -> str | None:
+    """The device's error line, if it refused the command."""
     head = [line for line in lines if line.strip()][:_ERROR_SEARCH_LINES]
     for line in head:
         # Stripped: Comware indents its '% Unrecognized command' line by one blank.
         if any(regex.search(line.strip()) for regex in platform.error_regexes):
-            raise OutputRejected(
-                ErrorClass.REJECTED,
-                f"device refused {command.command!r}: {line.strip()}",
-            )
+            return line.strip()
+    return None
+
+
+def _extra_block(platform: Platform, command: str, raw: str, mask_secrets: bool) -> list[str]:
+    """'! --- show inventory ---' then the output as comments, with the platform's rules."""
+    lines = normalise(raw)
+    refusal = _refusal(platform, lines)
+    if refusal is not None:
+        lines = [f"refused by the device: {refusal}"]
+    else:
+        # a garbled session: its configuration cannot be trusted either
+        _reject_garbage(Command(command), lines)
+        lines = _apply(platform.volatile, lines, platform.section_regex)
+        if mask_secrets:
+            lines = _apply(platform.secrets, lines, platform.section_regex)
+        lines = _trim_blank_edges(lines) or ["(no output)"]
+    return _as_comments(platform.comment_prefix, [f"--- {command} ---", *lines])
 
 
 def _keep_and_drop(command: Command, lines: list[str]) -> list[str]:

@@ -262,7 +262,17 @@ def collect_config(task: Task, run: CollectPass) -> Result:
             outputs.append(
                 session.send(command.command, read_timeout, confirm_end=command.is_config)
             )
-        config = clean(platform, outputs, mask_secrets=run.options.mask_secrets)
+        # The operator's commands after the platform's: a slow or refused one never delays or
+        # changes what the configuration itself gets.
+        extra_outputs: list[tuple[str, str]] = []
+        for extra in device.extra_commands:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ReadTimeout(f"deadline of {timeout:g} s passed before {extra!r}")
+            extra_outputs.append((extra, session.send(extra, remaining, confirm_end=False)))
+        config = clean(
+            platform, outputs, mask_secrets=run.options.mask_secrets, extra_outputs=extra_outputs
+        )
     except Exception as error:  # every failure becomes data; the run goes on
         cut = watch is not None and watch.expired
         error_class, message = classify(

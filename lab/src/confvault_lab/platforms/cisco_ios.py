@@ -325,6 +325,22 @@ Switch Ports Model              SW Version        SW Image
 Configuration register is 0xF"""
 
 
+# 'show inventory' of a two-member 3750-X stack, in the layout Cisco's command reference shows.
+SHOW_INVENTORY = """NAME: "1", DESCR: "WS-C3750X-48P"
+PID: WS-C3750X-48P-S   , VID: V07  , SN: FDO1842X0AB
+
+NAME: "Switch 1 - Power Supply 0", DESCR: "FRU Power Supply"
+PID: C3KX-PWR-715WAC   , VID: V02  , SN: LIT18270F1K
+
+NAME: "Switch 1 - FlexStackPort", DESCR: "Switch 1 - FlexStackPort"
+PID: C3KX-NM-10G       , VID: V03  , SN: FDO18420Q7C
+
+NAME: "2", DESCR: "WS-C3750X-48P"
+PID: WS-C3750X-48P-S   , VID: V07  , SN: FDO1842X0CD
+
+NAME: "Switch 2 - Power Supply 0", DESCR: "FRU Power Supply"
+PID: C3KX-PWR-715WAC   , VID: V02  , SN: LIT18270F2M"""
+
 PLATFORM = LabPlatform(
     name="cisco_ios",
     tag="ios",
@@ -334,6 +350,7 @@ PLATFORM = LabPlatform(
         pager_prompt=" --More-- ",
         paging_off=("terminal length 0",),
         silent_commands=("terminal width 511",),
+        show_replies={"show inventory": SHOW_INVENTORY},
         config_needs_enable=True,
         default_name="Switch",  # a Catalyst; routers say 'Router'
     ),
