@@ -211,6 +211,14 @@ def _paging_commands() -> frozenset[str]:
     return frozenset(c for name in platform_names() for c in get_platform(name).dialogue.setup)
 
 
+def _changes_state(first_word: str) -> bool:
+    """The word is one of STATE_CHANGING_WORDS, extends one ('clear-counters'), or abbreviates
+    one as CLIs accept ('rel' for reload, 'cop' for copy, 'conf' for configure, 'req')."""
+    return first_word.startswith("conf") or any(
+        word.startswith(first_word) or first_word.startswith(word) for word in STATE_CHANGING_WORDS
+    )
+
+
 def extra_commands(value: object) -> object:
     """``data.extra_commands``: a list of one-line, read-only commands, as a tuple."""
     if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
@@ -221,7 +229,7 @@ def extra_commands(value: object) -> object:
         if not text or any(c in text for c in "\r\n\0"):
             raise ValueError(f"expected each command non-empty on one line, got {shorten(command)}")
         first = text.split()[0].lower()
-        changes = first in STATE_CHANGING_WORDS or first.startswith("conf")
+        changes = _changes_state(first)
         if changes and text not in _paging_commands():
             raise ValueError(
                 f"{text!r} would change the device ({first!r} commands are refused: "

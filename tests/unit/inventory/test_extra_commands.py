@@ -80,6 +80,13 @@ def test_no_extra_commands_by_default(write_project: WriteProject) -> None:
         ("[set system host-name x]", "would change the device"),
         ("[delete flash:x.bin]", "would change the device"),
         ("[erase startup-config]", "would change the device"),
+        ("[rel]", "'rel' would change the device"),  # IOS takes any unique abbreviation
+        ("[cop run start]", "'cop run start' would change the device"),
+        ("[req system reboot]", "would change the device"),
+        ("[wri mem]", "would change the device"),
+        ("[cl counters]", "would change the device"),
+        ("[sys]", "would change the device"),
+        ("[clear-counters]", "would change the device"),
         ('["show run | redirect flash:x"]', "would write a file on the device"),
         ('["show run | tee flash:x"]', "would write a file on the device"),
         ('["show configuration | save /var/tmp/x"]', "would write a file on the device"),
@@ -108,6 +115,13 @@ def test_a_bad_list_in_a_group_is_reported_once_not_per_host(write_project: Writ
         "inventory/groups.yaml:3: group 'core': data.extra_commands: 'reload in 5' would change "
         "the device ('reload' commands are refused: confvault only reads)"
     ]
+
+
+def test_read_commands_and_their_abbreviations_are_kept(write_project: WriteProject) -> None:
+    commands = ["sh ver", "show inventory", "dis cur", "display license", "dir flash:", "more x"]
+    hosts = f"r1:\n  hostname: a\n  data:\n    extra_commands: {commands}\n"
+    defaults = "platform: ios\nusername: u\npassword: p\ndata: {provider: acme}\n"
+    assert _by_name(write_project(hosts, None, defaults)) == {"r1": tuple(commands)}
 
 
 def test_the_platforms_own_paging_command_is_not_refused(write_project: WriteProject) -> None:
