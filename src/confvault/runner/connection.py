@@ -155,7 +155,8 @@ class FastNetmiko(Netmiko):  # type: ignore[misc]  # nornir_netmiko ships no typ
             extras["sock"] = open_tcp(hostname, port or 22, timeout, platform or "")
         extras["auto_connect"] = False  # connect below: login, then the dialogue
         # netmiko's telnet class of the platform (cisco_ios -> cisco_ios_telnet)
-        device_type = f"{platform}_telnet" if telnet else platform
+        netmiko_type = get_platform(platform or "").device_type
+        device_type = f"{netmiko_type}_telnet" if telnet else netmiko_type
         try:
             super().open(hostname, username, password, port, device_type, extras, configuration)
             self.session = _connect(
