@@ -101,4 +101,6 @@ def test_a_broken_platform_file_stops_the_run_with_one_line_naming_file_and_key(
     finally:
         broken.unlink()
     assert result.returncode == 2, result.stderr
-    assert "broken.yaml:" in result.stderr and ": end_marker: bad regex" in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "platforms/broken.yaml:" in line
+    assert ": end_marker: bad regex '^(end$'" in line
