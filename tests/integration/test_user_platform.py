@@ -104,3 +104,20 @@ def test_a_broken_platform_file_stops_the_run_with_one_line_naming_file_and_key(
     (line,) = result.stderr.strip().splitlines()
     assert "platforms/broken.yaml:" in line
     assert ": end_marker: bad regex '^(end$'" in line
+
+
+def test_a_netmiko_class_netmiko_does_not_know_stops_the_run(project: Project) -> None:
+    unknown = project.root / "platforms" / "unknown.yaml"
+    unknown.write_text(
+        ACME_IOS.replace("name: acme_ios", "name: unknown")
+        .replace("[acme]", "[]")
+        .replace("netmiko: cisco_ios", "netmiko: acme_os")
+    )
+    try:
+        result = project.cli("run")
+    finally:
+        unknown.unlink()
+    assert result.returncode == 2, result.stderr
+    assert "platforms/unknown.yaml:3: netmiko: 'acme_os' is not a netmiko device_type" in (
+        result.stderr
+    )

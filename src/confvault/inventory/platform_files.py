@@ -6,9 +6,10 @@ cannot be built never reaches a device. A file may replace a built-in platform o
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -203,13 +204,20 @@ def _rules(where: str, reader: _Reader, key: str) -> tuple[LineRule, ...]:
     return tuple(rules)
 
 
-def read_platform_file(path: Path) -> Platform:
-    """One platform from its data file; ``ConfigError`` naming file, line and key otherwise."""
+def read_platform_file(path: Path, device_types: Collection[str] = ()) -> Platform:
+    """One platform from its data file; ``ConfigError`` naming file, line and key otherwise.
+
+    ``device_types``: the netmiko ones the ``netmiko`` key may name (empty: not checked)."""
     where = display_path(path)
     reader = _Reader(where, read_yaml_file(path, where), "", _PLATFORM_KEYS)
     for key in _REQUIRED_KEYS:
         reader.need(key, lambda value: value)
     name = reader.need("name", _name)
+    netmiko = reader.need("netmiko", _name)
+    if device_types and netmiko not in device_types:
+        raise reader.error(
+            "netmiko", f"{netmiko!r} is not a netmiko device_type{_near(netmiko, device_types)}"
+        )
     built_in = next((p for p in PLATFORMS if p.name == name), None)
     default_aliases = built_in.aliases if built_in is not None else ()
     volatile = _rules(where, reader, "volatile")
@@ -234,7 +242,7 @@ def _platform(
     where = reader.where
     return Platform(
         name=name,
-        netmiko_device_type=reader.need("netmiko", _name),
+        netmiko_device_type=reader.node["netmiko"],
         aliases=tuple(a.lower() for a in reader.get("aliases", _list_of(_name), default_aliases)),
         comment_prefix=reader.need("comment_prefix", _text),
         dialogue=_dialogue(where, reader.node["dialogue"]),
@@ -250,14 +258,21 @@ def _platform(
     )
 
 
-def load_platform_files(platforms_dir: Path) -> tuple[Platform, ...]:
+def _near(name: str, known: Collection[str]) -> str:
+    matches = difflib.get_close_matches(name, sorted(known), n=3)
+    return f" (did you mean {', '.join(repr(m) for m in matches)}?)" if matches else ""
+
+
+def load_platform_files(
+    platforms_dir: Path, device_types: Collection[str] = ()
+) -> tuple[Platform, ...]:
     """Every ``*.yaml`` platform of the folder (none when it does not exist), name order."""
     if not platforms_dir.is_dir():
         return ()
     platforms: list[Platform] = []
     files: dict[str, str] = {}
     for path in sorted(platforms_dir.glob("*.yaml")):
-        platform = read_platform_file(path)
+        platform = read_platform_file(path, device_types)
         where = display_path(path)
         if platform.name in files:
             raise ConfigError(
@@ -275,8 +290,10 @@ def load_platform_files(platforms_dir: Path) -> tuple[Platform, ...]:
 
 
 @contextmanager
-def platforms_of_project(platforms_dir: Path) -> Iterator[tuple[Platform, ...]]:
+def platforms_of_project(
+    platforms_dir: Path, device_types: Collection[str] = ()
+) -> Iterator[tuple[Platform, ...]]:
     """The project's platforms, known to the inventory and the runner until the block ends."""
-    platforms = load_platform_files(platforms_dir)
+    platforms = load_platform_files(platforms_dir, device_types)
     with project_platforms(platforms):
         yield platforms

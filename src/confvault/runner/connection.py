@@ -24,6 +24,7 @@ from typing import Any
 from netmiko._telnetlib import telnetlib
 from netmiko.channel import TelnetChannel
 from netmiko.exceptions import NetmikoTimeoutException
+from netmiko.ssh_dispatcher import CLASS_MAPPER
 from nornir.core.configuration import Config
 from nornir_netmiko.connections import Netmiko
 
@@ -123,6 +124,11 @@ def _connect(
         connection.disconnect()  # as netmiko does: no half-open session left behind
         raise
     return session
+
+
+def netmiko_device_types() -> frozenset[str]:
+    """Every ``device_type`` netmiko can log in as (a project platform names one of them)."""
+    return frozenset(CLASS_MAPPER)
 
 
 def _skip_cleanup(command: str = "") -> None:

@@ -28,7 +28,7 @@ from confvault.models import (
     Device,
     RunStatus,
 )
-from confvault.runner import DeviceCollection, HostKeyCheck, RunnerOptions
+from confvault.runner import DeviceCollection, HostKeyCheck, RunnerOptions, netmiko_device_types
 from confvault.service.archive_identity import archive_id
 from confvault.service.lock import RunLiveness, RunLock
 from confvault.service.project import open_archive, open_database
@@ -118,7 +118,7 @@ def run_backup(
     ``accept_shrink`` names devices whose configuration may shrink below half its archived size
     in this run (otherwise held back as SUSPECT). The project's own platforms are in use
     for the run only."""
-    with platforms_of_project(settings.platforms_dir):
+    with platforms_of_project(settings.platforms_dir, netmiko_device_types()):
         return _run_backup(settings, selection, env, on_result, on_start, accept_shrink)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from confvault.errors import ConfigError
 from confvault.inventory import load_inventory, platforms_of_project
-from confvault.runner import HostKeyCheck
+from confvault.runner import HostKeyCheck, netmiko_device_types
 from confvault.runner.hostkeys import accept_device_key
 from confvault.settings import Settings
 
@@ -29,7 +29,7 @@ def accept_host_key(
     settings: Settings, device_name: str, *, env: Mapping[str, str] | None = None
 ) -> AcceptedKey:
     """Fetch the device's current host key and make it the only one known for the device."""
-    with platforms_of_project(settings.platforms_dir):
+    with platforms_of_project(settings.platforms_dir, netmiko_device_types()):
         return _accept(settings, device_name, os.environ if env is None else env)
 
 

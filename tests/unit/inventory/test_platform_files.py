@@ -274,3 +274,15 @@ def test_project_platforms_are_known_only_inside_the_block(
     with project_platforms(platforms), project_platforms(()):
         assert "acme_ios" not in platform_names()  # the inner block wins, then the outer is back
     assert "acme_ios" not in platform_names()
+
+
+def test_the_netmiko_class_must_be_one_netmiko_knows(platforms_dir: Path) -> None:
+    write(platforms_dir, VALID.replace("netmiko: cisco_ios", "netmiko: cisco_iso"))
+    known = {"cisco_ios", "cisco_xr", "juniper_junos"}
+    with pytest.raises(ConfigError) as raised:
+        load_platform_files(platforms_dir, known)
+    assert str(raised.value) == (
+        "platforms/acme_ios.yaml:2: netmiko: 'cisco_iso' is not a netmiko device_type "
+        "(did you mean 'cisco_ios', 'cisco_xr'?)"
+    )
+    assert load_platform_files(platforms_dir) != ()  # unchecked without the list
