@@ -32,7 +32,7 @@ ENV_NAMES: Mapping[str, str] = {
 }
 
 _SUPPORTED_DB_SCHEMES = ("sqlite", "postgresql")
-_PATH_KEYS = ("nornir_config", "archive_path", "data_dir", "session_log_dir")
+_PATH_KEYS = ("nornir_config", "archive_path", "data_dir", "session_log_dir", "platforms_dir")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,7 @@ class Settings:
     archive_path: Path
     database_url: str = field(repr=False)  # may hold a password; see ``database_url_redacted``
     data_dir: Path
+    platforms_dir: Path  # the project's own platforms, one <name>.yaml each (may not exist)
     workers: int = 50
     timeout: float = 60.0  # per device, seconds
     ramp_up: float = 1.0  # the first `workers` logins are spread over this many seconds
@@ -177,6 +178,7 @@ _CHECKERS: Mapping[str, Callable[[object], object]] = {
     "stale_hours": _hours,
     "mask_secrets": _flag,
     "session_log_dir": _path,
+    "platforms_dir": _path,
     "author_name": _text,
     "author_email": _text,
     "db_pool_size": _integer(1, 1000),
@@ -328,5 +330,6 @@ def load_settings(
         archive_path=merged.pop("archive_path", project_dir / "archive"),
         database_url=database_url,
         data_dir=data_dir,
+        platforms_dir=merged.pop("platforms_dir", project_dir / "platforms"),
         **merged,
     )

@@ -12,11 +12,12 @@ from confvault.errors import ConfigError
 from confvault.inventory.build import Resolver, build_device, check_host_name
 from confvault.inventory.fields import Fields, check_element
 from confvault.inventory.model import Inventory
+from confvault.inventory.platform_files import platforms_of_project
 from confvault.inventory.problems import InventoryProblemsError, Problems
 from confvault.inventory.source import read_inventory_files, read_nornir_config
 from confvault.models import Device
 
-__all__ = ["Inventory", "InventoryProblemsError", "load_inventory"]
+__all__ = ["Inventory", "InventoryProblemsError", "load_inventory", "platforms_of_project"]
 
 
 def load_inventory(nornir_config: Path, *, env: Mapping[str, str]) -> Inventory:

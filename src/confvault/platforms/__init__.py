@@ -6,7 +6,13 @@ Imports nothing beyond the standard library, ``confvault.models`` and ``confvaul
 from __future__ import annotations
 
 from confvault.platforms.clean import clean
-from confvault.platforms.registry import PLATFORMS, get_platform, platform_names
+from confvault.platforms.registry import (
+    PLATFORMS,
+    get_platform,
+    platform_names,
+    project_platforms,
+    with_project_platforms,
+)
 from confvault.platforms.spec import (
     Command,
     Dialogue,
@@ -29,4 +35,6 @@ __all__ = [
     "get_platform",
     "mask",
     "platform_names",
+    "project_platforms",
+    "with_project_platforms",
 ]

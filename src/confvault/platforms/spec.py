@@ -151,7 +151,8 @@ class Dialogue:
 
 @dataclass(frozen=True, slots=True)
 class Platform:
-    """What confvault knows about one network OS. ``name`` is the netmiko ``device_type``."""
+    """What confvault knows about one network OS. ``name`` is the netmiko ``device_type`` unless
+    ``netmiko_device_type`` says otherwise (a project's own platform reusing a netmiko class)."""
 
     name: str
     commands: tuple[Command, ...]
@@ -167,6 +168,7 @@ class Platform:
     balanced_braces: bool = False  # '{' and '}' outside quotes must balance (Junos)
     min_config_lines: int = 1
     section_header: str | None = None  # a line that opens a section (RouterOS: '/ip address')
+    netmiko_device_type: str = ""  # the netmiko class to log in with; empty: ``name`` (built-ins)
     error_regexes: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
     end_regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     required_regexes: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
@@ -189,6 +191,11 @@ class Platform:
         if self.end_marker is not None and not self.end_marker_label:
             # "^end$" reads as 'end' in messages.
             set_(self, "end_marker_label", repr(self.end_marker.strip("^$")))
+
+    @property
+    def device_type(self) -> str:
+        """The netmiko ``device_type`` a session with this platform logs in as."""
+        return self.netmiko_device_type or self.name
 
     @property
     def config_command(self) -> Command:

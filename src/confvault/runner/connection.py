@@ -24,6 +24,7 @@ from typing import Any
 from netmiko._telnetlib import telnetlib
 from netmiko.channel import TelnetChannel
 from netmiko.exceptions import NetmikoTimeoutException
+from netmiko.ssh_dispatcher import CLASS_MAPPER
 from nornir.core.configuration import Config
 from nornir_netmiko.connections import Netmiko
 
@@ -125,6 +126,11 @@ def _connect(
     return session
 
 
+def netmiko_device_types() -> frozenset[str]:
+    """Every ``device_type`` netmiko can log in as (a project platform names one of them)."""
+    return frozenset(CLASS_MAPPER)
+
+
 def _skip_cleanup(command: str = "") -> None:
     """Stands in for a driver's ``cleanup()``: nothing to leave in a read-only session."""
 
@@ -155,7 +161,8 @@ class FastNetmiko(Netmiko):  # type: ignore[misc]  # nornir_netmiko ships no typ
             extras["sock"] = open_tcp(hostname, port or 22, timeout, platform or "")
         extras["auto_connect"] = False  # connect below: login, then the dialogue
         # netmiko's telnet class of the platform (cisco_ios -> cisco_ios_telnet)
-        device_type = f"{platform}_telnet" if telnet else platform
+        netmiko_type = get_platform(platform or "").device_type
+        device_type = f"{netmiko_type}_telnet" if telnet else netmiko_type
         try:
             super().open(hostname, username, password, port, device_type, extras, configuration)
             self.session = _connect(

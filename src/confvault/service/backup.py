@@ -19,7 +19,7 @@ from confvault.crash_hook import CRASH_HOOK
 from confvault.db import Database
 from confvault.db.records import BackupRecord
 from confvault.errors import ConfigError, DatabaseError, RepoError
-from confvault.inventory import load_inventory
+from confvault.inventory import load_inventory, platforms_of_project
 from confvault.models import (
     ArchivedChange,
     BackupStatus,
@@ -28,7 +28,7 @@ from confvault.models import (
     Device,
     RunStatus,
 )
-from confvault.runner import DeviceCollection, HostKeyCheck, RunnerOptions
+from confvault.runner import DeviceCollection, HostKeyCheck, RunnerOptions, netmiko_device_types
 from confvault.service.archive_identity import archive_id
 from confvault.service.lock import RunLiveness, RunLock
 from confvault.service.project import RUN_CONNECT_DELAYS_S, open_archive, open_database
@@ -116,7 +116,20 @@ def run_backup(
     or an unusable database/archive (exit 3) before any device is contacted.
 
     ``accept_shrink`` names devices whose configuration may shrink below half its archived size
-    in this run (otherwise held back as SUSPECT)."""
+    in this run (otherwise held back as SUSPECT). The project's own platforms are in use
+    for the run only."""
+    with platforms_of_project(settings.platforms_dir, netmiko_device_types()):
+        return _run_backup(settings, selection, env, on_result, on_start, accept_shrink)
+
+
+def _run_backup(
+    settings: Settings,
+    selection: Selection,
+    env: Mapping[str, str] | None,
+    on_result: ProgressCallback | None,
+    on_start: Callable[[int], None] | None,
+    accept_shrink: Collection[str],
+) -> RunReport:
     timings: dict[str, float] = {}
     inventory = load_inventory(settings.nornir_config, env=os.environ if env is None else env)
     devices = inventory.select(

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from confvault.errors import ConfigError
-from confvault.inventory import load_inventory
-from confvault.runner import HostKeyCheck
+from confvault.inventory import load_inventory, platforms_of_project
+from confvault.runner import HostKeyCheck, netmiko_device_types
 from confvault.runner.hostkeys import accept_device_key
 from confvault.settings import Settings
 
@@ -29,7 +29,12 @@ def accept_host_key(
     settings: Settings, device_name: str, *, env: Mapping[str, str] | None = None
 ) -> AcceptedKey:
     """Fetch the device's current host key and make it the only one known for the device."""
-    inventory = load_inventory(settings.nornir_config, env=os.environ if env is None else env)
+    with platforms_of_project(settings.platforms_dir, netmiko_device_types()):
+        return _accept(settings, device_name, os.environ if env is None else env)
+
+
+def _accept(settings: Settings, device_name: str, env: Mapping[str, str]) -> AcceptedKey:
+    inventory = load_inventory(settings.nornir_config, env=env)
     known = {d.name: d for d in inventory.devices}
     device = known.get(device_name)
     if device is None:

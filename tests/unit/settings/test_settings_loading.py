@@ -196,3 +196,11 @@ def test_unexpandable_home_in_config_location_is_a_config_error(
 ) -> None:
     with pytest.raises(ConfigError, match="CONFVAULT_CONFIG"):
         load_settings(None, env={"CONFVAULT_CONFIG": written}, overrides={}, cwd=tmp_path)
+
+
+def test_platforms_dir_resolves_against_the_file_and_defaults_to_platforms(tmp_path: Path) -> None:
+    (tmp_path / "confvault.yaml").write_text("platforms_dir: own-platforms\n")
+    settings = load_settings(tmp_path / "confvault.yaml", env={}, overrides={}, cwd=tmp_path / "x")
+    assert settings.platforms_dir == tmp_path / "own-platforms"
+    default = load_settings(None, env={}, overrides={}, cwd=tmp_path / "x")
+    assert default.platforms_dir == tmp_path / "x" / "platforms"
