@@ -62,6 +62,7 @@ def test_a_run_of_one_archive_leaves_the_other_archive_s_live_run_running(
     a.run()
     b.run()
     a.lab.set_fault(a.lab.devices[0].name, "silent")  # A's next run stays in progress
+    connected_before = a.lab.stats().connections
     config = str(a.root / "confvault.yaml")
     live = subprocess.Popen(
         [sys.executable, "-m", "confvault", "--config", config, "run"],
@@ -76,6 +77,11 @@ def test_a_run_of_one_archive_leaves_the_other_archive_s_live_run_running(
             assert time.monotonic() < deadline, "project A's run never started"
             time.sleep(0.05)
         [a_run] = [r.id for r in runs(a.settings()) if r.status is RunStatus.RUNNING]
+        # Clear the fault for B only once A's session to the silent device exists (a session keeps
+        # the fault it started with); the run row appears before A's logins.
+        while a.lab.stats().connections < connected_before + DEVICES:
+            assert time.monotonic() < deadline, "project A's run never reached every device"
+            time.sleep(0.05)
         a.lab.set_fault(a.lab.devices[0].name, None)
 
         b.run()  # holds B's lock, not A's
