@@ -5,7 +5,7 @@ the status questions with plain dataclasses from ``confvault.db.records``.
 """
 
 from confvault.db.database import Database
-from confvault.db.engine import display_url, make_engine
+from confvault.db.engine import RECONNECT_DELAYS_S, display_url, make_engine
 from confvault.db.migrate import current, downgrade, head_revision, upgrade
 from confvault.db.queries import Queries
 from confvault.db.records import (
@@ -21,6 +21,7 @@ from confvault.db.retention import PrunePlan, PruneResult, Retention
 from confvault.db.store import Store
 
 __all__ = [
+    "RECONNECT_DELAYS_S",
     "BackupEntry",
     "BackupRecord",
     "Database",

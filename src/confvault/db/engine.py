@@ -16,6 +16,9 @@ from confvault.urls import password_span, redact_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 10
+# A restarted PostgreSQL server drops every connection: reconnect after each of these, whether a
+# run is starting (Database(connect_delays=...)) or writing (Store), before giving up.
+RECONNECT_DELAYS_S: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
 
 
 def parse_url(url: str | URL) -> URL:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
-from confvault.db.engine import translated_errors
+from confvault.db.engine import RECONNECT_DELAYS_S, translated_errors
 from confvault.db.records import BackupRecord, RunningRun
 from confvault.db.statements import (
     IN_LIST_CHUNK,
@@ -48,9 +48,9 @@ T = TypeVar("T")
 class Store:
     """Writes status for the main thread. Not thread-safe by design: workers never write."""
 
-    # A restarted PostgreSQL server drops every connection: reconnect, a few times, before the
-    # caller falls back to the pending-status journal. Only work that never committed is retried.
-    RECONNECT_DELAYS_S: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+    # Reconnect a few times before the caller falls back to the pending-status journal (a class
+    # attribute so a test may shorten it). Only work that never committed is retried.
+    RECONNECT_DELAYS_S: tuple[float, ...] = RECONNECT_DELAYS_S
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

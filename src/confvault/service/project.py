@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from confvault.config_repo import ConfigRepo
-from confvault.db import Database
+from confvault.db import RECONNECT_DELAYS_S, Database
 from confvault.inventory.scaffold import write_project
 from confvault.settings import Settings, load_settings
 
 # A run (cron, a timer) waits this long for a database that is restarting; reports answer at once.
-RUN_CONNECT_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
+RUN_CONNECT_DELAYS_S = RECONNECT_DELAYS_S
 
 
 def open_database(
